@@ -1,0 +1,3 @@
+ALTER TABLE `approvals` ADD `tool_use_id` text;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `activity` text;--> statement-breakpoint
+ALTER TABLE `tool_calls` ADD `reason` text;

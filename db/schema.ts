@@ -1,0 +1,331 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Timestamps are UTC epoch milliseconds. Synced rows carry a UUIDv7 `id` made on this device.
+
+const syncedColumns = () => ({
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Mutable synced rows: `version` is bumped on every update; deletes are `deleted_at` (they replicate). */
+const mutableColumns = () => ({
+  ...syncedColumns(),
+  version: integer('version').notNull().default(1),
+  deletedAt: integer('deleted_at'),
+});
+
+/** Append-only synced rows: the table is its own log, ordered by the local `seq`. */
+// Column builders are stateful in drizzle, so every table gets fresh ones.
+const appendOnlyColumns = () => ({
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    ...mutableColumns(),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    /** JSON of ProjectConfig, validated with zod on read and write. */
+    config: text('config').notNull(),
+  },
+  (t) => [uniqueIndex('projects_path_unique').on(t.path)],
+);
+
+export const machines = sqliteTable('machines', {
+  ...mutableColumns(),
+  hostname: text('hostname').notNull(),
+  platform: text('platform').notNull(),
+  isLocal: integer('is_local', { mode: 'boolean' }).notNull().default(false),
+});
+
+/** A folder an IDE or agent worked in (VS Code workspace storage, a Claude Code project dir). */
+export const workspaces = sqliteTable(
+  'workspaces',
+  {
+    ...mutableColumns(),
+    machineId: text('machine_id').references(() => machines.id),
+    projectId: text('project_id').references(() => projects.id),
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    folder: text('folder'),
+  },
+  (t) => [index('workspaces_project_idx').on(t.projectId)],
+);
+
+export const worktrees = sqliteTable(
+  'worktrees',
+  {
+    ...mutableColumns(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    branch: text('branch').notNull(),
+    baseRef: text('base_ref').notNull(),
+    path: text('path').notNull(),
+    status: text('status').notNull(),
+    error: text('error'),
+    external: integer('external', { mode: 'boolean' }).notNull().default(false),
+    initLog: text('init_log'),
+    snapshotRef: text('snapshot_ref'),
+  },
+  (t) => [index('worktrees_project_idx').on(t.projectId)],
+);
+
+export const agentProfiles = sqliteTable('agent_profiles', {
+  ...mutableColumns(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  command: text('command').notNull(),
+  args: text('args').notNull().default('[]'),
+  env: text('env').notNull().default('{}'),
+  model: text('model'),
+  permissionMode: text('permission_mode').notNull().default('supervised'),
+  builtIn: integer('built_in', { mode: 'boolean' }).notNull().default(false),
+});
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    ...mutableColumns(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    profileId: text('profile_id').references(() => agentProfiles.id),
+    worktreeId: text('worktree_id').references(() => worktrees.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    labels: text('labels').notNull().default('[]'),
+    column: text('column').notNull().default('backlog'),
+    position: real('position').notNull().default(0),
+    rejectionCount: integer('rejection_count').notNull().default(0),
+    approvedBy: text('approved_by'),
+    approvedAt: integer('approved_at'),
+    /** The agent session working on it now (the latest one). */
+    sessionId: text('session_id'),
+    /** JSON: files changed, lines added and removed, when it last reached waiting_approval. */
+    diffSummary: text('diff_summary'),
+    /** What the gate did last, in words (merged as abc123, refused: conflicts in …). */
+    gateDetail: text('gate_detail'),
+  },
+  (t) => [index('tasks_project_column_idx').on(t.projectId, t.column, t.position)],
+);
+
+/** One table for every session: launched here, or ingested from a chat-session file. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    ...mutableColumns(),
+    source: text('source').notNull(),
+    agentKind: text('agent_kind').notNull(),
+    projectId: text('project_id').references(() => projects.id),
+    worktreeId: text('worktree_id').references(() => worktrees.id),
+    workspaceId: text('workspace_id').references(() => workspaces.id),
+    machineId: text('machine_id').references(() => machines.id),
+    taskId: text('task_id').references(() => tasks.id),
+    profileId: text('profile_id').references(() => agentProfiles.id),
+    externalId: text('external_id'),
+    title: text('title'),
+    status: text('status').notNull(),
+    statusDetail: text('status_detail'),
+    /** What the agent is doing inside a running session: working, waiting_for_input, idle (from its hooks). */
+    activity: text('activity'),
+    prompt: text('prompt'),
+    cwd: text('cwd'),
+    models: text('models').notNull().default('[]'),
+    transcriptPath: text('transcript_path'),
+    exitCode: integer('exit_code'),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [
+    index('sessions_project_idx').on(t.projectId),
+    index('sessions_started_idx').on(t.startedAt),
+    uniqueIndex('sessions_source_external_unique').on(t.source, t.externalId),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    ...appendOnlyColumns(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    role: text('role').notNull(),
+    text: text('text').notNull().default(''),
+    sequence: integer('sequence').notNull(),
+    timestamp: integer('timestamp'),
+    externalId: text('external_id'),
+    model: text('model'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWriteTokens: integer('cache_write_tokens'),
+  },
+  (t) => [index('messages_session_idx').on(t.sessionId, t.sequence)],
+);
+
+export const toolCalls = sqliteTable(
+  'tool_calls',
+  {
+    ...appendOnlyColumns(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    messageId: text('message_id'),
+    externalId: text('external_id'),
+    name: text('name').notNull(),
+    input: text('input').notNull().default('{}'),
+    outputSummary: text('output_summary'),
+    outputFile: text('output_file'),
+    status: text('status').notNull(),
+    decision: text('decision'),
+    decidedBy: text('decided_by'),
+    /** Why: the rule that matched, the mode, or the person's reason. */
+    reason: text('reason'),
+    durationMs: integer('duration_ms'),
+    turn: integer('turn'),
+  },
+  (t) => [index('tool_calls_session_idx').on(t.sessionId)],
+);
+
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    ...mutableColumns(),
+    sessionId: text('session_id').references(() => sessions.id),
+    projectId: text('project_id').references(() => projects.id),
+    worktreeId: text('worktree_id').references(() => worktrees.id),
+    toolName: text('tool_name').notNull(),
+    input: text('input').notNull().default('{}'),
+    preview: text('preview'),
+    status: text('status').notNull(),
+    decision: text('decision'),
+    reason: text('reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    waitedMs: integer('waited_ms'),
+    /** The agent's id for this tool call (Claude Code's tool_use_id). */
+    toolUseId: text('tool_use_id'),
+  },
+  (t) => [index('approvals_status_idx').on(t.status)],
+);
+
+export const permissionRules = sqliteTable('permission_rules', {
+  ...mutableColumns(),
+  effect: text('effect').notNull(),
+  toolName: text('tool_name').notNull(),
+  pattern: text('pattern'),
+  scope: text('scope').notNull(),
+  projectId: text('project_id').references(() => projects.id),
+  sessionId: text('session_id').references(() => sessions.id),
+});
+
+export const agentRuns = sqliteTable('agent_runs', {
+  ...mutableColumns(),
+  sessionId: text('session_id').references(() => sessions.id),
+  taskId: text('task_id').references(() => tasks.id),
+  kind: text('kind').notNull(),
+  command: text('command'),
+  status: text('status').notNull(),
+  exitCode: integer('exit_code'),
+  durationMs: integer('duration_ms'),
+  outputFile: text('output_file'),
+});
+
+/** A run of the project's verify command in a task's worktree. */
+export const verificationRuns = sqliteTable(
+  'verification_runs',
+  {
+    ...mutableColumns(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    command: text('command').notNull(),
+    status: text('status').notNull(),
+    exitCode: integer('exit_code'),
+    durationMs: integer('duration_ms'),
+    outputFile: text('output_file'),
+    /** The last lines of the output, for the card. */
+    outputTail: text('output_tail'),
+  },
+  (t) => [index('verification_runs_task_idx').on(t.taskId)],
+);
+
+/** Time-ordered facts (append-only): what happened, to what, when. */
+export const events = sqliteTable(
+  'events',
+  {
+    ...appendOnlyColumns(),
+    type: text('type').notNull(),
+    subjectTable: text('subject_table'),
+    subjectId: text('subject_id'),
+    at: integer('at').notNull(),
+    data: text('data').notNull().default('{}'),
+  },
+  (t) => [index('events_at_idx').on(t.at)],
+);
+
+// Local-only tables below: never synced.
+
+/** Ingest cursor per chat-session file. */
+export const transcriptFiles = sqliteTable('transcript_files', {
+  path: text('path').primaryKey(),
+  source: text('source').notNull(),
+  size: integer('size').notNull().default(0),
+  mtimeMs: integer('mtime_ms').notNull().default(0),
+  inode: integer('inode'),
+  offset: integer('offset').notNull().default(0),
+  lastLineHash: text('last_line_hash'),
+  sessionId: text('session_id').references(() => sessions.id),
+  problems: text('problems').notNull().default('[]'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const syncState = sqliteTable('sync_state', {
+  stream: text('stream').primaryKey(),
+  ackedSeq: integer('acked_seq').notNull().default(0),
+  lastError: text('last_error'),
+  lastSuccessAt: integer('last_success_at'),
+});
+
+/** Full-row snapshots of mutable tables, written by triggers in the same transaction as the change. */
+export const syncOutbox = sqliteTable('sync_outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  tbl: text('tbl').notNull(),
+  rowId: text('row_id').notNull(),
+  op: text('op').notNull(),
+  rowJson: text('row_json').notNull(),
+  rowVersion: integer('row_version').notNull(),
+  createdAt: integer('created_at').notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
+});
+
+/** Tables whose rows replicate as full-row snapshots through `sync_outbox`. */
+export const MUTABLE_SYNCED_TABLES = [
+  'projects',
+  'machines',
+  'workspaces',
+  'worktrees',
+  'agent_profiles',
+  'tasks',
+  'sessions',
+  'approvals',
+  'permission_rules',
+  'agent_runs',
+  'verification_runs',
+] as const;
+
+/** Tables that are their own replication log (immutable rows, local `seq`). */
+export const APPEND_ONLY_TABLES = ['messages', 'tool_calls', 'events'] as const;

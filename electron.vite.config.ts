@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import pkg from './package.json';
+
+// Three builds. Main has two entries over one core: the Electron shell and the headless shell.
+// Native modules (better-sqlite3) stay external in main; the sandboxed preload bundles its deps.
+export default defineConfig({
+  main: {
+    define: { __PITWALL_VERSION__: JSON.stringify(pkg.version) },
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          electron: resolve(__dirname, 'src-main/electron/main.ts'),
+          serve: resolve(__dirname, 'src-main/serve.ts'),
+          'pty-host': resolve(__dirname, 'src-main/agents/pty-host/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: { exclude: ['zod', 'uuid'] },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        output: { format: 'cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    build: {
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+    },
+    plugins: [react()],
+  },
+});

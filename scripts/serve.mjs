@@ -1,0 +1,33 @@
+// `npm run serve`: builds when the sources are newer than the build, then runs the headless shell.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entry = path.join(root, 'out', 'main', 'serve.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, item.name);
+    newest = Math.max(newest, item.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = ['src-common', 'src-main', 'src-preload', 'src-renderer', 'db'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+const built = fs.existsSync(entry) && fs.existsSync(path.join(root, 'out', 'renderer', 'index.html')) ? fs.statSync(entry).mtimeMs : 0;
+if (built === 0 || Math.max(...sources.map(newestMtime)) > built) {
+  console.log('Building Pitwall…');
+  const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  const result = spawnSync(bin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    console.error('The build failed; see the errors above.');
+    process.exit(result.status ?? 1);
+  }
+}
+
+const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

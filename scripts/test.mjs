@@ -1,0 +1,27 @@
+// `npm test`: every check in order (typecheck, lint, unit, integration, build, e2e); stops at the first failure.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+
+const steps = [
+  ['typecheck', bin('tsc'), ['-b']],
+  ['lint', bin('eslint'), ['.']],
+  ['unit + integration', bin('vitest'), ['run']],
+  ['chromium', process.execPath, ['scripts/check-chromium.mjs']],
+  ['build', bin('electron-vite'), ['build']],
+  ['e2e', bin('playwright'), ['test']],
+];
+
+for (const [name, command, args] of steps) {
+  console.log(`\n▶ ${name}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    console.error(`\n✖ ${name} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}

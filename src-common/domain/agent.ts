@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** The agents Pitwall knows how to drive; `shell` runs any command. */
+export const AGENT_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'shell'] as const;
+/** One of {@link AGENT_KINDS}. */
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+/** How much an agent may do without asking (enforced by approvals). */
+export const PERMISSION_MODES = ['supervised', 'plan', 'auto'] as const;
+/** One of {@link PERMISSION_MODES}. */
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Environment variable names are letters, digits and _');
+
+/** Editable fields of an agent profile. */
+export const agentProfileInputSchema = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(100),
+  kind: z.enum(AGENT_KINDS),
+  /** Command name looked up on the login shell's PATH, or an absolute path. */
+  command: z.string().trim().min(1, 'Command is required').max(1000),
+  args: z.array(z.string().max(10_000)).max(100).default([]),
+  env: z.record(envName, z.string().max(100_000)).default({}),
+  model: z.string().trim().min(1).max(200).nullable().default(null),
+  permissionMode: z.enum(PERMISSION_MODES).default('supervised'),
+});
+
+/** An agent profile: what to run and how. */
+export const agentProfileSchema = agentProfileInputSchema.extend({
+  id: z.string(),
+  builtIn: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** An agent profile. */
+export type AgentProfile = z.infer<typeof agentProfileSchema>;
+
+/** Where a session came from: started here, or read from a chat-session file. */
+export const SESSION_SOURCES = ['launched', 'vscode-copilot', 'claude-code', 'codex'] as const;
+
+/** Lifecycle of a session. */
+export const SESSION_STATUSES = ['queued', 'starting', 'running', 'exited', 'failed', 'stopped'] as const;
+/** One of {@link SESSION_STATUSES}. */
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** True for statuses after which nothing more runs. */
+export function isFinished(status: SessionStatus): boolean {
+  return status === 'exited' || status === 'failed' || status === 'stopped';
+}
+
+/** A session, for lists and the session view. */
+export const sessionSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  agentKind: z.string(),
+  projectId: z.string().nullable(),
+  projectName: z.string().nullable(),
+  worktreeId: z.string().nullable(),
+  branch: z.string().nullable(),
+  profileId: z.string().nullable(),
+  profileName: z.string().nullable(),
+  title: z.string().nullable(),
+  status: z.enum(SESSION_STATUSES),
+  /** Why it failed or what it waits for, in words. */
+  statusDetail: z.string().nullable(),
+  /** Inside a running session: what the agent is doing, as its hooks report it. */
+  activity: z.enum(['working', 'waiting_for_input', 'idle']).nullable(),
+  cwd: z.string().nullable(),
+  /** The agent's own session id (Claude Code's `--session-id`), for resume. */
+  agentSessionId: z.string().nullable(),
+  transcriptPath: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+});
+/** A session. */
+export type Session = z.infer<typeof sessionSchema>;

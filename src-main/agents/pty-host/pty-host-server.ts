@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import type { IPty } from 'node-pty';
+import { formatZodError } from '../../../src-common/format-zod-error';
+import { signalTree } from './kill-tree';
+import { OutputBatcher } from './output-batcher';
+import { FrameDecoder, encodeFrame, hostRequestSchema, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
+import { ScrollbackFile } from './scrollback-file';
+
+/** The part of node-pty the host uses (injected so the host can load a copy built for Electron). */
+export interface PtyModule {
+  spawn(file: string, args: string[], options: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }): IPty;
+}
+
+interface Session {
+  info: HostSession;
+  pty: IPty;
+  scrollback: ScrollbackFile;
+  batcher: OutputBatcher;
+  lastDataAt: number;
+  killTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * Keeps a pty's output complete to its last byte. On Linux the master side can report EIO as soon
+ * as the child closes its end, while output is still queued in the kernel, and node-pty also
+ * destroys its read socket 200 ms after the child exits: either drops the tail of a fast, large
+ * output. So the host holds its own handle on the pty's slave end (no EIO while it is open) and
+ * holds back the destroy until no data has come for a moment; then it lets go of both.
+ */
+function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000): void {
+  const internals = pty as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown }; _pty?: unknown };
+  const socket = internals._socket;
+  if (!socket || typeof socket.destroy !== 'function') return;
+  let slaveFd: number | null = null;
+  if (process.platform !== 'win32' && typeof internals._pty === 'string') {
+    try {
+      slaveFd = fs.openSync(internals._pty, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    } catch {
+      // The child may already be gone; the destroy hold below still helps.
+    }
+  }
+  const realDestroy = socket.destroy.bind(socket);
+  let firstCall: number | null = null;
+  socket.destroy = (...args: unknown[]) => {
+    const now = Date.now();
+    firstCall ??= now;
+    if (now - lastDataAt() < 100 && now - firstCall < capMs) {
+      setTimeout(() => socket.destroy(...args), 25);
+      return socket;
+    }
+    if (slaveFd !== null) {
+      fs.closeSync(slaveFd);
+      slaveFd = null;
+    }
+    return realDestroy(...args);
+  };
+}
+
+/**
+ * The pty host: owns every agent's pseudo-terminal, records its output to a bounded scrollback
+ * file, and streams batched output to connected cores. It outlives a core restart, so running
+ * agents keep running and a new core reattaches.
+ */
+export class PtyHostServer {
+  private readonly sessions = new Map<string, Session>();
+  private readonly clients = new Set<net.Socket>();
+  private readonly server: net.Server;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly scrollbackDir: string,
+    private readonly ptyModule: PtyModule,
+    private readonly onIdleExit: () => void,
+    private readonly idleMs = 60_000,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<void> {
+    if (process.platform !== 'win32') fs.rmSync(this.socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.socketPath, () => resolve());
+    });
+    if (process.platform !== 'win32') fs.chmodSync(this.socketPath, 0o600);
+    this.armIdleTimer();
+  }
+
+  private accept(socket: net.Socket): void {
+    this.clients.add(socket);
+    this.armIdleTimer();
+    const decoder = new FrameDecoder();
+    socket.on('data', (chunk) => {
+      let frames;
+      try {
+        frames = decoder.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) this.handle(socket, frame.header);
+    });
+    const drop = (): void => {
+      this.clients.delete(socket);
+      this.armIdleTimer();
+    };
+    socket.on('close', drop);
+    socket.on('error', drop);
+  }
+
+  private handle(socket: net.Socket, raw: unknown): void {
+    const parsed = hostRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+      this.send(socket, { type: 'reply', id, ok: false, error: `bad request: ${formatZodError(parsed.error)}` });
+      return;
+    }
+    const request = parsed.data;
+    try {
+      const value = this.execute(request);
+      if (request.type === 'replay') {
+        const { body, ...rest } = value as { body: Buffer; bytes: number };
+        socket.write(encodeFrame({ type: 'reply', id: request.id, ok: true, value: rest }, body));
+      } else {
+        this.send(socket, { type: 'reply', id: request.id, ok: true, value });
+      }
+    } catch (error) {
+      this.send(socket, { type: 'reply', id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private execute(request: HostRequest): unknown {
+    switch (request.type) {
+      case 'spawn':
+        return this.spawn(request.spec);
+      case 'input':
+        this.running(request.sessionId).pty.write(request.data);
+        return undefined;
+      case 'resize': {
+        const s = this.running(request.sessionId);
+        s.pty.resize(request.cols, request.rows);
+        s.info.cols = request.cols;
+        s.info.rows = request.rows;
+        return undefined;
+      }
+      case 'kill':
+        this.kill(request.sessionId, request.graceMs);
+        return undefined;
+      case 'list':
+        return [...this.sessions.values()].map((s) => s.info);
+      case 'replay': {
+        const s = this.get(request.sessionId);
+        s.batcher.flush();
+        return { body: s.scrollback.read(), bytes: s.info.bytes };
+      }
+      case 'forget': {
+        const s = this.sessions.get(request.sessionId);
+        if (s && !s.info.running) {
+          s.scrollback.close();
+          this.sessions.delete(request.sessionId);
+        }
+        this.armIdleTimer();
+        return undefined;
+      }
+      case 'shutdown':
+        for (const s of this.sessions.values()) if (s.info.running) this.kill(s.info.sessionId, 1000);
+        setTimeout(() => this.onIdleExit(), 1500).unref();
+        return undefined;
+    }
+  }
+
+  private spawn(spec: SpawnSpec): HostSession {
+    if (this.sessions.get(spec.sessionId)?.info.running) throw new Error(`session ${spec.sessionId} is already running`);
+    this.sessions.get(spec.sessionId)?.scrollback.close();
+    const pty = this.ptyModule.spawn(spec.file, spec.args, { name: spec.name, cols: spec.cols, rows: spec.rows, cwd: spec.cwd, env: spec.env });
+    const scrollback = new ScrollbackFile(this.scrollbackDir, spec.sessionId);
+    const info: HostSession = {
+      sessionId: spec.sessionId,
+      pid: pty.pid,
+      running: true,
+      exitCode: null,
+      signal: null,
+      cols: spec.cols,
+      rows: spec.rows,
+      bytes: 0,
+      startedAt: Date.now(),
+      endedAt: null,
+    };
+    const session: Session = {
+      info,
+      pty,
+      scrollback,
+      lastDataAt: Date.now(),
+      killTimer: null,
+      batcher: new OutputBatcher((data) => {
+        session.scrollback.append(data);
+        session.info.bytes += data.length;
+        this.broadcast({ type: 'output', sessionId: spec.sessionId, offset: session.info.bytes - data.length }, data);
+      }),
+    };
+    this.sessions.set(spec.sessionId, session);
+    drainBeforeDestroy(pty, () => session.lastDataAt);
+    pty.onData((data) => {
+      session.lastDataAt = Date.now();
+      session.batcher.push(Buffer.from(data, 'utf8'));
+    });
+    pty.onExit(({ exitCode, signal }) => {
+      // node-pty reports exit after its read socket closed (held open above until drained).
+      session.batcher.flush();
+      if (session.killTimer) clearTimeout(session.killTimer);
+      info.running = false;
+      info.exitCode = exitCode;
+      info.signal = signal ?? null;
+      info.endedAt = Date.now();
+      this.broadcast({ type: 'exit', sessionId: spec.sessionId, exitCode, signal: signal ?? null, bytes: info.bytes });
+      this.armIdleTimer();
+    });
+    this.armIdleTimer();
+    return info;
+  }
+
+  /** SIGTERM to the whole tree, then SIGKILL after `graceMs` if anything is left. */
+  private kill(sessionId: string, graceMs: number): void {
+    const s = this.get(sessionId);
+    if (!s.info.running) return;
+    signalTree(s.pty.pid, 'SIGTERM');
+    s.killTimer ??= setTimeout(() => {
+      if (s.info.running) signalTree(s.pty.pid, 'SIGKILL');
+    }, graceMs);
+  }
+
+  private get(sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new Error(`no session ${sessionId} in the pty host`);
+    return s;
+  }
+
+  private running(sessionId: string): Session {
+    const s = this.get(sessionId);
+    if (!s.info.running) throw new Error(`session ${sessionId} has exited`);
+    return s;
+  }
+
+  private send(socket: net.Socket, message: HostMessage, body?: Buffer): void {
+    if (!socket.destroyed) socket.write(encodeFrame(message, body));
+  }
+
+  private broadcast(message: HostMessage, body?: Buffer): void {
+    if (this.clients.size === 0) return;
+    const frame = encodeFrame(message, body);
+    for (const client of this.clients) if (!client.destroyed) client.write(frame);
+  }
+
+  /** The host leaves when nothing runs and no core has been connected for a while. */
+  private armIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const busy = this.clients.size > 0 || [...this.sessions.values()].some((s) => s.info.running);
+    if (busy) return;
+    this.idleTimer = setTimeout(() => this.onIdleExit(), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) {
+      if (s.info.running) signalTree(s.pty.pid, 'SIGKILL');
+      s.batcher.dispose();
+      s.scrollback.close();
+    }
+    for (const client of this.clients) client.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

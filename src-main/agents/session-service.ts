@@ -1,0 +1,479 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { PitwallDb } from '../../db/client';
+import { agentProfiles, projects, sessions, worktrees } from '../../db/schema';
+import { SESSION_STATUSES, isFinished, type AgentKind, type Session, type SessionStatus } from '../../src-common/domain/agent';
+import { newId } from '../../src-common/ids';
+import { AppError } from '../../src-common/result';
+import { systemClock, type Clock } from '../clock';
+import type { EventBus } from '../events/event-bus';
+import { DisposableStore, type Disposable } from '../lifecycle';
+import type { ApprovalService } from '../approvals/approval-service';
+import type { HookBroker } from '../approvals/hook-broker';
+import type { ProjectService } from '../projects/project-service';
+import type { WorktreeService } from '../worktrees/worktree-service';
+import { adapterFor } from './adapters/adapters';
+import { cleanEnv } from './clean-env';
+import { resolveCommand, type LoginShellPath } from './command-resolver';
+import { ScreenPromptWatcher, type ScreenPromptMatch } from './screen-prompt-watcher';
+import type { ProfileService } from './profile-service';
+import type { PtyHostClient } from './pty-host-client';
+import { readScrollback } from './pty-host/scrollback-file';
+
+type Row = typeof sessions.$inferSelect;
+
+/** What `sessions:start` asks for. */
+export interface StartRequest {
+  projectId: string;
+  profileId: string;
+  worktreeId?: string | undefined;
+  newWorktree?: { branch: string; base?: string | undefined } | undefined;
+  prompt?: string | undefined;
+  title?: string | undefined;
+  cols: number;
+  rows: number;
+}
+
+/** Tunables, mostly for tests. */
+export interface SessionServiceOptions {
+  clock?: Clock;
+  /** Environment agents inherit from (filtered by cleanEnv). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** How long stop waits after SIGTERM before SIGKILL. */
+  stopGraceMs?: number;
+  /** Where the pty host keeps scrollback files (read directly when the host is gone). */
+  scrollbackDir?: string;
+  /** Routes agents' tool calls through approvals (agents with a hook API). */
+  hooks?: { broker: HookBroker; command: string };
+  /** Files screen-read permission prompts (agents without a hook API) as approvals. */
+  approvals?: ApprovalService;
+}
+
+const LIVE: SessionStatus[] = ['starting', 'running'];
+
+/**
+ * Agent sessions launched by Pitwall: starts them in the pty host (queued past the project's
+ * concurrency limit), records status, exit code and times, relays input, resize and output, and
+ * reattaches to sessions still running after a restart of the core.
+ */
+export class SessionService implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly size = new Map<string, { cols: number; rows: number }>();
+  private readonly stopRequested = new Set<string>();
+  private readonly exitWaiters = new Map<string, (() => void)[]>();
+  private readonly pumping = new Map<string, Promise<void>>();
+  private readonly clock: Clock;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  private readonly stopGraceMs: number;
+  private readonly scrollbackDir: string | null;
+  private readonly hooks: SessionServiceOptions['hooks'] | null;
+  private readonly approvals: ApprovalService | null;
+  private readonly screenWatchers = new Map<string, ScreenPromptWatcher>();
+  /** A prompt for a session's next run only (a reviewer's feedback on restart). */
+  private readonly nextPrompt = new Map<string, string>();
+  /** Screen prompts waiting for a decision, per session: answered in the terminal, they are cancelled. */
+  private readonly screenPending = new Map<string, string>();
+
+  constructor(
+    private readonly db: PitwallDb,
+    private readonly events: EventBus,
+    private readonly projectService: ProjectService,
+    private readonly worktreeService: WorktreeService,
+    private readonly profiles: ProfileService,
+    private readonly host: PtyHostClient,
+    private readonly loginPath: LoginShellPath,
+    options: SessionServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.baseEnv = options.baseEnv ?? process.env;
+    this.stopGraceMs = options.stopGraceMs ?? 3000;
+    this.scrollbackDir = options.scrollbackDir ?? null;
+    this.hooks = options.hooks ?? null;
+    this.approvals = options.approvals ?? null;
+    this.store.add(
+      host.onOutput((sessionId, offset, data) => {
+        const text = data.toString('utf8');
+        this.events.emit('sessions:output', { sessionId, offset, data: text });
+        const match = this.screenWatchers.get(sessionId)?.feed(text);
+        if (match && !this.screenPending.has(sessionId)) void this.onScreenPrompt(sessionId, match);
+      }),
+    );
+    this.store.add(host.onExit((sessionId, exitCode, signal) => this.onExit(sessionId, exitCode, signal)));
+    this.store.add(host.onDisconnect(() => this.onHostLost()));
+  }
+
+  /** Reattaches to sessions that kept running in the pty host while the core was down. */
+  async init(): Promise<void> {
+    const live = this.db.select().from(sessions).where(and(inArray(sessions.status, LIVE), eq(sessions.source, 'launched'))).all();
+    if (live.length > 0) {
+      const listening = await this.host.isListening();
+      const hostSessions = listening ? await this.host.list() : [];
+      for (const row of live) {
+        const held = hostSessions.find((h) => h.sessionId === row.id);
+        if (!held) {
+          this.finish(row, 'failed', null, listening ? 'The terminal host no longer had this session' : 'The terminal host was not running; the agent ended with it');
+        } else if (!held.running) {
+          this.onExit(row.id, held.exitCode, held.signal);
+        } else {
+          this.size.set(row.id, { cols: held.cols, rows: held.rows });
+        }
+      }
+    }
+    const queuedProjects = this.db.selectDistinct({ projectId: sessions.projectId }).from(sessions).where(eq(sessions.status, 'queued')).all();
+    for (const { projectId } of queuedProjects) if (projectId) await this.pump(projectId);
+  }
+
+  async start(request: StartRequest): Promise<Session> {
+    const project = this.projectService.get(request.projectId);
+    const profile = this.profiles.get(request.profileId);
+    // A missing CLI is an answer to the request, not a terminal that dies at once.
+    resolveCommand(profile.command, await this.loginPath.get(), adapterFor(profile.kind).installHint);
+    let worktreeId: string | null = null;
+    let cwd = project.path;
+    if (request.newWorktree) {
+      const wt = await this.worktreeService.create({ projectId: project.id, branch: request.newWorktree.branch, base: request.newWorktree.base });
+      if (wt.status !== 'active') throw new AppError('git_failed', `The worktree for ${wt.branch} could not be made ready: ${wt.error ?? wt.status}`);
+      worktreeId = wt.id;
+      cwd = wt.path;
+    } else if (request.worktreeId) {
+      const wt = this.worktreeService.get(request.worktreeId);
+      if (wt.projectId !== project.id) throw new AppError('invalid_request', 'That worktree belongs to another project');
+      if (wt.status !== 'active') throw new AppError('invalid_request', `Worktree ${wt.branch} is ${wt.status}`);
+      worktreeId = wt.id;
+      cwd = wt.path;
+    }
+    const now = this.clock();
+    const prompt = request.prompt?.trim() ? request.prompt : null;
+    const title = request.title?.trim() || (prompt ? firstLine(prompt) : profile.name);
+    const row = this.db
+      .insert(sessions)
+      .values({
+        id: newId(),
+        createdAt: now,
+        updatedAt: now,
+        source: 'launched',
+        agentKind: profile.kind,
+        projectId: project.id,
+        worktreeId,
+        profileId: profile.id,
+        title,
+        prompt,
+        status: 'queued',
+        cwd,
+      })
+      .returning()
+      .get();
+    this.size.set(row.id, { cols: request.cols, rows: request.rows });
+    this.changed(row);
+    await this.pump(project.id);
+    return this.get(row.id);
+  }
+
+  async input(sessionId: string, data: string): Promise<void> {
+    this.live(sessionId);
+    const pendingScreen = this.screenPending.get(sessionId);
+    if (pendingScreen) {
+      // The person answered the agent's prompt in the terminal themselves.
+      this.screenPending.delete(sessionId);
+      this.approvals?.cancel(pendingScreen, 'Answered in the terminal');
+    }
+    await this.host.input(sessionId, data);
+  }
+
+  async resize(sessionId: string, cols: number, rows: number): Promise<void> {
+    this.size.set(sessionId, { cols, rows });
+    const row = this.row(sessionId);
+    if (row.status === 'running') await this.host.resize(sessionId, cols, rows);
+  }
+
+  /** Stops the whole process tree (SIGTERM, then SIGKILL after the grace period); a queued start is dropped. */
+  async stop(sessionId: string): Promise<Session> {
+    const row = this.row(sessionId);
+    if (row.status === 'queued') {
+      this.finish(row, 'stopped', null, 'Stopped before it started');
+    } else if (LIVE.includes(row.status as SessionStatus)) {
+      this.stopRequested.add(sessionId);
+      const exited = this.waitForExit(sessionId, this.stopGraceMs + 5000);
+      await this.host.kill(sessionId, this.stopGraceMs);
+      await exited;
+    }
+    return this.get(sessionId);
+  }
+
+  /**
+   * Stops the session if it runs, then starts it again (resuming the agent's own session where it
+   * can), optionally with a prompt for that run.
+   */
+  async restart(sessionId: string, prompt?: string): Promise<Session> {
+    if (prompt) this.nextPrompt.set(sessionId, prompt);
+    const row = this.row(sessionId);
+    if (row.source !== 'launched') throw new AppError('invalid_request', 'Only sessions started in Pitwall can be restarted');
+    if (!isFinished(row.status as SessionStatus)) await this.stop(sessionId);
+    const again = this.update(this.row(sessionId), { status: 'queued', statusDetail: null, exitCode: null, endedAt: null });
+    if (again.projectId) await this.pump(again.projectId);
+    return this.get(sessionId);
+  }
+
+  list(projectId?: string): Session[] {
+    const rows = this.db
+      .select()
+      .from(sessions)
+      .where(projectId ? and(isNull(sessions.deletedAt), eq(sessions.projectId, projectId)) : isNull(sessions.deletedAt))
+      .orderBy(desc(sessions.createdAt))
+      .all();
+    return this.toSessions(rows);
+  }
+
+  get(sessionId: string): Session {
+    return this.toSessions([this.row(sessionId)])[0]!;
+  }
+
+  /** The kept output and where it ends; empty for sessions that never ran here. */
+  async scrollback(sessionId: string): Promise<{ data: string; offset: number }> {
+    const row = this.row(sessionId);
+    if (row.source !== 'launched' || row.status === 'queued') return { data: '', offset: 0 };
+    try {
+      const { data, bytes } = await this.host.replay(sessionId);
+      return { data: data.toString('utf8'), offset: bytes };
+    } catch {
+      // The host has forgotten a finished session: its file is still on disk.
+      const data = this.scrollbackDir ? readScrollback(this.scrollbackDir, sessionId) : Buffer.alloc(0);
+      return { data: data.toString('utf8'), offset: Number.MAX_SAFE_INTEGER };
+    }
+  }
+
+  /** Running and starting sessions (for the quit question). */
+  runningCount(): number {
+    return this.db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.status, LIVE)).all().length;
+  }
+
+  /** Stops every agent and the pty host itself. */
+  async shutdownAgents(): Promise<void> {
+    for (const row of this.db.select().from(sessions).where(inArray(sessions.status, LIVE)).all()) this.stopRequested.add(row.id);
+    await this.host.shutdown();
+  }
+
+  /** Disconnects from the pty host; agents keep running there. */
+  async dispose(): Promise<void> {
+    await this.store.dispose();
+    this.host.dispose();
+  }
+
+  /** Starts queued sessions of a project while it has free slots. Serialized per project. */
+  private pump(projectId: string): Promise<void> {
+    const previous = this.pumping.get(projectId) ?? Promise.resolve();
+    const next = previous.then(() => this.pumpNow(projectId)).catch((error: unknown) => console.error('[sessions] pump failed', error));
+    this.pumping.set(projectId, next);
+    return next;
+  }
+
+  private async pumpNow(projectId: string): Promise<void> {
+    let limit: number;
+    try {
+      limit = this.projectService.get(projectId).config.maxConcurrentAgents;
+    } catch {
+      limit = 1;
+    }
+    for (;;) {
+      const active = this.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.projectId, projectId), inArray(sessions.status, LIVE))).all().length;
+      if (active >= limit) {
+        for (const row of this.queued(projectId)) {
+          if (row.statusDetail === null) this.update(row, { statusDetail: `Waiting for a free slot (${limit} agent${limit === 1 ? '' : 's'} at a time in this project)` });
+        }
+        return;
+      }
+      const next = this.queued(projectId)[0];
+      if (!next) return;
+      await this.launch(next);
+    }
+  }
+
+  private queued(projectId: string): Row[] {
+    return this.db.select().from(sessions).where(and(eq(sessions.projectId, projectId), eq(sessions.status, 'queued'))).orderBy(asc(sessions.createdAt), asc(sessions.id)).all();
+  }
+
+  private async launch(queued: Row): Promise<void> {
+    let row = this.update(queued, { status: 'starting', statusDetail: null });
+    try {
+      const profile = this.profiles.get(row.profileId ?? '');
+      const adapter = adapterFor(profile.kind as AgentKind);
+      const searchPath = await this.loginPath.get();
+      const file = resolveCommand(profile.command, searchPath, adapter.installHint);
+      const env = cleanEnv(this.baseEnv, searchPath, profile.env);
+      env.PITWALL_SESSION_ID = row.id;
+      const resuming = row.startedAt !== null && row.externalId !== null;
+      let hookCommand: string | null = null;
+      if (this.hooks && profile.kind === 'claude-code') {
+        const secret = randomBytes(24).toString('base64url');
+        this.hooks.broker.register(row.id, { secret, projectId: row.projectId, worktreeId: row.worktreeId, cwd: row.cwd, mode: profile.permissionMode });
+        env.PITWALL_HOOK_URL = await this.hooks.broker.url();
+        env.PITWALL_HOOK_SECRET = secret;
+        hookCommand = this.hooks.command;
+      }
+      const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
+      this.nextPrompt.delete(row.id);
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt, resumeAgentSessionId: resuming ? row.externalId : null, hookCommand });
+      const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
+      if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
+      this.stopRequested.delete(row.id);
+      await this.host.spawn({ sessionId: row.id, file, args: plan.args, cwd: row.cwd ?? '/', env: { ...env, ...plan.env }, cols, rows, name: 'xterm-256color' });
+      row = this.update(this.row(row.id), {
+        status: 'running',
+        startedAt: this.clock(),
+        endedAt: null,
+        externalId: plan.agentSessionId ?? row.externalId,
+        transcriptPath: plan.transcriptPath ?? row.transcriptPath,
+      });
+      if (plan.typedPrompt) {
+        const prompt = plan.typedPrompt;
+        setTimeout(() => void this.host.input(row.id, `${prompt}\r`).catch(() => undefined), 300);
+      }
+    } catch (error) {
+      this.finish(this.row(row.id), 'failed', null, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Files an agent's on-screen permission prompt as an approval, then types the decision. */
+  private async onScreenPrompt(sessionId: string, match: ScreenPromptMatch): Promise<void> {
+    const row = this.row(sessionId);
+    const profile = row.profileId ? this.profiles.get(row.profileId) : null;
+    const decision = this.approvals!.decideToolCall({
+      toolName: match.prompt.toolName,
+      input: { command: match.context, prompt: match.line },
+      cwd: row.cwd,
+      projectId: row.projectId,
+      sessionId,
+      worktreeId: row.worktreeId,
+      mode: profile?.permissionMode ?? 'supervised',
+      toolUseId: null,
+      onPending: (approvalId) => this.screenPending.set(sessionId, approvalId),
+    });
+    const { decision: verdict, cancelled } = await decision;
+    this.screenPending.delete(sessionId);
+    if (cancelled) return;
+    const keys = verdict === 'allow' ? match.prompt.keys.allow : match.prompt.keys.deny;
+    await this.host.input(sessionId, keys).catch(() => undefined);
+  }
+
+  private onExit(sessionId: string, exitCode: number | null, signal: number | null): void {
+    const row = this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!row || isFinished(row.status as SessionStatus)) return;
+    if (this.stopRequested.delete(sessionId)) this.finish(row, 'stopped', exitCode, 'Stopped from Pitwall');
+    else if (exitCode === 0) this.finish(row, 'exited', 0, null);
+    else this.finish(row, 'failed', exitCode, signal ? `Ended by signal ${signal}` : `Exited with code ${exitCode}`);
+    void this.host.forget(sessionId).catch(() => undefined);
+  }
+
+  private onHostLost(): void {
+    for (const row of this.db.select().from(sessions).where(inArray(sessions.status, LIVE)).all()) {
+      this.finish(row, 'failed', null, 'The terminal host stopped unexpectedly');
+    }
+  }
+
+  /** What a running agent is doing, as its hooks report it. */
+  setActivity(sessionId: string, activity: 'working' | 'waiting_for_input' | 'idle'): void {
+    const row = this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (row && row.status === 'running' && row.activity !== activity) this.update(row, { activity });
+  }
+
+  private finish(row: Row, status: SessionStatus, exitCode: number | null, detail: string | null): void {
+    this.hooks?.broker.unregister(row.id);
+    this.screenWatchers.delete(row.id);
+    this.screenPending.delete(row.id);
+    this.approvals?.cancelForSession(row.id);
+    const updated = this.update(row, { status, exitCode, statusDetail: detail, endedAt: this.clock(), activity: null });
+    for (const waiter of this.exitWaiters.get(row.id) ?? []) waiter();
+    this.exitWaiters.delete(row.id);
+    if (updated.projectId) void this.pump(updated.projectId);
+  }
+
+  private waitForExit(sessionId: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      const list = this.exitWaiters.get(sessionId) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.exitWaiters.set(sessionId, list);
+    });
+  }
+
+  private live(sessionId: string): Row {
+    const row = this.row(sessionId);
+    if (row.status !== 'running') throw new AppError('invalid_request', `Session is ${row.status}, not running`);
+    return row;
+  }
+
+  private row(sessionId: string): Row {
+    const row = this.db.select().from(sessions).where(and(eq(sessions.id, sessionId), isNull(sessions.deletedAt))).get();
+    if (!row) throw new AppError('not_found', `No session with id ${sessionId}`);
+    return row;
+  }
+
+  private update(row: Row, changes: Partial<Row>): Row {
+    const next = this.db
+      .update(sessions)
+      .set({ ...changes, updatedAt: this.clock(), version: row.version + 1 })
+      .where(eq(sessions.id, row.id))
+      .returning()
+      .get();
+    this.changed(next);
+    return next;
+  }
+
+  private changed(row: Row): void {
+    this.events.emit('sessions:changed', { sessionId: row.id, projectId: row.projectId });
+  }
+
+  private toSessions(rows: Row[]): Session[] {
+    const ids = (pick: (r: Row) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => x !== null))];
+    const projectNames = new Map(
+      ids((r) => r.projectId).length > 0
+        ? this.db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, ids((r) => r.projectId))).all().map((p) => [p.id, p.name])
+        : [],
+    );
+    const branches = new Map(
+      ids((r) => r.worktreeId).length > 0
+        ? this.db.select({ id: worktrees.id, branch: worktrees.branch }).from(worktrees).where(inArray(worktrees.id, ids((r) => r.worktreeId))).all().map((w) => [w.id, w.branch])
+        : [],
+    );
+    const profileNames = new Map(
+      ids((r) => r.profileId).length > 0
+        ? this.db.select({ id: agentProfiles.id, name: agentProfiles.name }).from(agentProfiles).where(inArray(agentProfiles.id, ids((r) => r.profileId))).all().map((p) => [p.id, p.name])
+        : [],
+    );
+    const now = this.clock();
+    return rows.map((row) => {
+      const status = ((SESSION_STATUSES as readonly string[]).includes(row.status) ? row.status : 'failed') as SessionStatus;
+      return {
+        id: row.id,
+        source: row.source,
+        agentKind: row.agentKind,
+        projectId: row.projectId,
+        projectName: row.projectId ? (projectNames.get(row.projectId) ?? null) : null,
+        worktreeId: row.worktreeId,
+        branch: row.worktreeId ? (branches.get(row.worktreeId) ?? null) : null,
+        profileId: row.profileId,
+        profileName: row.profileId ? (profileNames.get(row.profileId) ?? null) : null,
+        title: row.title,
+        status,
+        statusDetail: row.statusDetail,
+        activity: row.status === 'running' && (row.activity === 'working' || row.activity === 'waiting_for_input' || row.activity === 'idle') ? row.activity : null,
+        cwd: row.cwd,
+        agentSessionId: row.externalId,
+        transcriptPath: row.transcriptPath,
+        exitCode: row.exitCode,
+        createdAt: row.createdAt,
+        startedAt: row.startedAt,
+        endedAt: row.endedAt,
+        durationMs: row.startedAt === null ? null : (row.endedAt ?? now) - row.startedAt,
+      };
+    });
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}

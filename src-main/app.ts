@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../db/client';
+import type { AppConfig } from './config';
+import { EventBus } from './events/event-bus';
+import { createHandlers } from './ipc/handlers';
+import { createRouter, type Router } from './ipc/router';
+import { LoginShellPath } from './agents/command-resolver';
+import { ApprovalService } from './approvals/approval-service';
+import { HookBroker } from './approvals/hook-broker';
+import { ProfileService } from './agents/profile-service';
+import { PtyHostClient, ptyHostSocketPath, type PtyHostLaunch } from './agents/pty-host-client';
+import { SessionService } from './agents/session-service';
+import { DisposableStore, toDisposable, type Disposable } from './lifecycle';
+import { DiffService } from './review/diff-service';
+import { SettingsService } from './settings/settings-service';
+import { TaskService } from './tasks/task-service';
+import { ProjectService } from './projects/project-service';
+import { WorktreeService } from './worktrees/worktree-service';
+
+/** The core: everything both shells host. */
+export interface App extends Disposable {
+  readonly config: AppConfig;
+  readonly router: Router;
+  readonly events: EventBus;
+  readonly projects: ProjectService;
+  readonly worktrees: WorktreeService;
+  readonly profiles: ProfileService;
+  readonly sessions: SessionService;
+  readonly approvals: ApprovalService;
+  readonly hookBroker: HookBroker;
+  readonly tasks: TaskService;
+  /** Resolves when start-up work (reattaching to running agents) is done. */
+  readonly ready: Promise<void>;
+}
+
+/**
+ * How the built app starts its pty host: `pty-host.js` in the entry's folder (`out/main`; this
+ * module itself may sit in a shared chunk elsewhere), under Node or Electron-as-Node.
+ */
+export function builtPtyHostLaunch(mainDir: string): (socketPath: string, scrollbackDir: string) => PtyHostLaunch {
+  const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+  return (socketPath, scrollbackDir) => ({
+    command: process.execPath,
+    args: [path.join(mainDir, 'pty-host.js'), '--socket', socketPath, '--scrollback-dir', scrollbackDir],
+    env,
+  });
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command agents run as their hook: this runtime as Node, on resources/hook. */
+export function hookCommandFor(resourcesDir: string): string {
+  const run = `${shellQuote(process.execPath)} ${shellQuote(path.join(resourcesDir, 'hook'))}`;
+  return process.versions.electron ? `ELECTRON_RUN_AS_NODE=1 ${run}` : run;
+}
+
+/** Composition root: builds every service from the config. Knows nothing of Electron or HTTP. */
+export function createApp(config: AppConfig): App {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = new DisposableStore();
+  const database = openDatabase({
+    file: path.join(config.dataDir, 'pitwall.db'),
+    migrationsDir: config.migrationsDir,
+    ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}),
+  });
+  store.add(toDisposable(() => database.close()));
+
+  const events = new EventBus();
+  const projects = new ProjectService(database.db, events, config.dataDir);
+  const worktrees = store.add(new WorktreeService(database.db, events, projects));
+  const profiles = new ProfileService(database.db, events);
+  profiles.seedBuiltIns();
+  const loginPath = new LoginShellPath(process.env.SHELL, config.searchPath ?? process.env.PATH);
+  const socketPath = ptyHostSocketPath(config.dataDir);
+  const scrollbackDir = path.join(config.dataDir, 'scrollback');
+  const launch = (config.ptyHostLaunch ?? builtPtyHostLaunch(path.dirname(require.main?.filename ?? __filename)))(socketPath, scrollbackDir);
+  const host = new PtyHostClient(socketPath, launch, path.join(config.dataDir, 'logs', 'pty-host.log'));
+  const settings = new SettingsService(database.db, events);
+  const diffs = store.add(new DiffService(worktrees, events));
+  const approvals = new ApprovalService(database.db, events, path.join(config.dataDir, 'tool-output'), () => {
+    const seconds = settings.get().approvalTimeoutSeconds;
+    return config.approvalTimeoutMs ?? (seconds === null ? null : seconds * 1000);
+  });
+  let sessionsRef: SessionService | null = null;
+  const broker = store.add(new HookBroker(approvals, (sessionId, activity) => sessionsRef?.setActivity(sessionId, activity)));
+  const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
+  const sessions = store.add(
+    new SessionService(database.db, events, projects, worktrees, profiles, host, loginPath, {
+      scrollbackDir,
+      hooks: { broker, command: hookCommandFor(resourcesDir) },
+      approvals,
+      ...config.sessionOptions,
+    }),
+  );
+  sessionsRef = sessions;
+  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), loginPath));
+  const router = createRouter(
+    createHandlers({
+      info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
+      projects,
+      worktrees,
+      profiles,
+      sessions,
+      approvals,
+      settings,
+      diffs,
+      tasks: taskService,
+    }),
+  );
+  const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
+
+  return {
+    config,
+    router,
+    events,
+    projects,
+    worktrees,
+    profiles,
+    sessions,
+    approvals,
+    hookBroker: broker,
+    tasks: taskService,
+    ready,
+    dispose: async () => {
+      await ready;
+      await store.dispose();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DiffFile } from '../../src-common/domain/diff';
+import { gitOutput, gitProbe, gitRaw } from './git';
+import { parseUnifiedDiff } from './diff-parser';
+
+/** A worktree's changes against the merge-base with its base. */
+export interface WorktreeChanges {
+  mergeBase: string | null;
+  files: DiffFile[];
+}
+
+/**
+ * Everything in `worktree` that differs from where it left `baseRef`: committed, staged, unstaged
+ * and untracked (not ignored) changes in one diff. A scratch copy of the index takes `git add -A`,
+ * so the worktree and its real index are never touched.
+ */
+export async function worktreeChanges(worktree: string, baseRef: string): Promise<WorktreeChanges> {
+  const mergeBase = await gitProbe(worktree, ['merge-base', baseRef, 'HEAD']);
+  const indexPath = path.resolve(worktree, await gitRaw(worktree, ['rev-parse', '--git-path', 'index']));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-diff-'));
+  const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+  try {
+    if (fs.existsSync(indexPath)) fs.copyFileSync(indexPath, env.GIT_INDEX_FILE);
+    await gitRaw(worktree, ['add', '--all', '--', '.'], env);
+    // Against the merge-base, or the empty tree when there is none (an unrelated or empty history).
+    const against = mergeBase ?? (await gitRaw(worktree, ['hash-object', '-t', 'tree', '/dev/null']));
+    const out = await gitOutput(worktree, ['diff', '--cached', '--find-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--unified=3', against], env);
+    return { mergeBase, files: parseUnifiedDiff(out) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { AppError } from '../../src-common/result';
+
+/** A simple-git instance rooted at `cwd`, with a block timeout so a hung git never hangs the core. */
+export function gitAt(cwd: string, env?: Record<string, string>): SimpleGit {
+  const git = simpleGit({
+    baseDir: cwd,
+    maxConcurrentProcesses: 4,
+    timeout: { block: 120_000 },
+    // simple-git only fails on a non-zero exit when git also wrote to stderr; probes such as
+    // `rev-parse --verify --quiet` fail silently, so every non-zero exit is an error here.
+    errors(error, result) {
+      if (error) return error;
+      if (result.exitCode === 0) return undefined;
+      const stderr = Buffer.concat(result.stdErr).toString('utf8').trim();
+      return Buffer.from(stderr.length > 0 ? stderr : `exited with code ${result.exitCode}`);
+    },
+    // The environment is the user's own (their editor, ssh command, askpass, proxy), so it is
+    // trusted; what simple-git guards against is in the arguments, and those Pitwall builds and
+    // validates itself (branch names checked, paths after `--`). Pack and hook overrides stay blocked.
+    unsafe: {
+      allowUnsafeEditor: true,
+      allowUnsafeAskPass: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafePager: true,
+      allowUnsafeGitProxy: true,
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeTemplateDir: true,
+      allowUnsafeConfigPaths: true,
+    },
+  });
+  // Never let git stop to ask for credentials in a GUI app.
+  return git.env({ ...process.env, GIT_TERMINAL_PROMPT: '0', ...env } as Record<string, string>);
+}
+
+/** Runs a git command and returns trimmed stdout; failures become `git_failed` with git's own message. */
+export async function gitRaw(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
+  try {
+    return (await gitAt(cwd, env).raw(args)).trim();
+  } catch (error) {
+    throw toGitError(args, error);
+  }
+}
+
+/** Like {@link gitRaw} but keeps the output exactly (a diff's last context line may be blank). */
+export async function gitOutput(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
+  try {
+    return await gitAt(cwd, env).raw(args);
+  } catch (error) {
+    throw toGitError(args, error);
+  }
+}
+
+/** Like {@link gitRaw} but answers null instead of throwing (for probes such as "does this ref exist"). */
+export async function gitProbe(cwd: string, args: string[]): Promise<string | null> {
+  try {
+    return (await gitAt(cwd).raw(args)).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Maps a simple-git failure to an AppError carrying git's first meaningful line. */
+export function toGitError(args: string[], error: unknown): AppError {
+  const raw = error instanceof Error ? error.message : String(error);
+  const line = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0 && !l.startsWith('hint:'));
+  return new AppError('git_failed', `git ${args[0] ?? ''} failed: ${line ?? raw}`);
+}
+
+/** Runs git and answers its exit code with stdout and stderr, for commands whose failure output is on stdout (merge-tree). */
+export function gitExec(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError } from '../../src-common/result';
+import { gitExec, gitOutput, gitProbe, gitRaw } from './git';
+import { listWorktrees, removeWorktree } from './worktree';
+
+/** How an approved branch lands on its base. */
+export type MergeStrategy = 'merge' | 'squash' | 'rebase';
+
+/** Files that would conflict if `branch` were merged into `base` now (empty: it merges cleanly). Touches nothing. */
+export async function conflictingFiles(repo: string, base: string, branch: string): Promise<string[]> {
+  const { code, stdout, stderr } = await gitExec(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', base, branch]);
+  if (code === 0) return [];
+  // Exit 1: the tree id, then one conflicted path per entry. Anything else is a failure.
+  if (code !== 1) throw new AppError('git_failed', `git merge-tree failed: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
+  return [...new Set(stdout.split('\0').slice(1).filter(Boolean))];
+}
+
+/** Tracked files with staged or unstaged changes (untracked ones do not block a merge by themselves). */
+export async function trackedChanges(checkout: string): Promise<string[]> {
+  const out = await gitOutput(checkout, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+  return out.split('\0').filter((l) => l.length > 3).map((l) => l.slice(3));
+}
+
+/** Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it). Returns true when it committed. */
+export async function commitAll(worktree: string, message: string): Promise<boolean> {
+  await gitRaw(worktree, ['add', '--all', '--', '.']);
+  if ((await gitRaw(worktree, ['diff', '--cached', '--name-only'])) === '') return false;
+  const env: Record<string, string> = (await gitProbe(worktree, ['config', 'user.email'])) ? {} : { GIT_AUTHOR_NAME: 'Pitwall', GIT_AUTHOR_EMAIL: 'pitwall@localhost', GIT_COMMITTER_NAME: 'Pitwall', GIT_COMMITTER_EMAIL: 'pitwall@localhost' };
+  await gitRaw(worktree, ['commit', '--quiet', '--no-verify', '-m', message], env);
+  return true;
+}
+
+/** Options for {@link landBranch}. */
+export interface LandOptions {
+  repo: string;
+  base: string;
+  branch: string;
+  /** The worktree that has `branch` checked out (rebase happens there). */
+  branchWorktree: string;
+  strategy: MergeStrategy;
+  message: string;
+}
+
+/**
+ * Lands `branch` on `base`. Refuses, touching nothing, when it would conflict (naming the files)
+ * or when `base` is checked out in a checkout with uncommitted changes. Where `base` is checked
+ * out, the merge happens there; otherwise in a scratch worktree. Returns the new tip of `base`.
+ */
+export async function landBranch(options: LandOptions): Promise<string> {
+  const { repo, base, branch, strategy, message } = options;
+  const conflicts = await conflictingFiles(repo, base, branch);
+  if (conflicts.length > 0) {
+    throw new AppError('conflict', `${branch} conflicts with ${base} in ${conflicts.join(', ')}; resolve it in the worktree or ask the agent to rebase`);
+  }
+  const holder = (await listWorktrees(repo)).find((w) => w.branch === base && !w.bare);
+  let checkout: string;
+  let scratch: string | null = null;
+  if (holder) {
+    const dirty = await trackedChanges(holder.path);
+    if (dirty.length > 0) {
+      throw new AppError('dirty_worktree', `${base} is checked out in ${holder.path} with uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first`);
+    }
+    checkout = holder.path;
+  } else {
+    scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-land-')), 'base');
+    await gitRaw(repo, ['worktree', 'add', '--quiet', '--', scratch, base]);
+    checkout = scratch;
+  }
+  try {
+    if (strategy === 'merge') {
+      await gitRaw(checkout, ['merge', '--no-ff', '--no-edit', '-m', message, branch]);
+    } else if (strategy === 'squash') {
+      await gitRaw(checkout, ['merge', '--squash', branch]);
+      if ((await gitRaw(checkout, ['diff', '--cached', '--name-only'])) === '') throw new AppError('invalid_request', `${branch} has nothing to merge into ${base}`);
+      await gitRaw(checkout, ['commit', '--quiet', '--no-verify', '-m', message]);
+    } else {
+      try {
+        await gitRaw(options.branchWorktree, ['rebase', '--quiet', base]);
+      } catch (error) {
+        await gitProbe(options.branchWorktree, ['rebase', '--abort']);
+        throw error instanceof AppError ? error : new AppError('conflict', `Rebasing ${branch} onto ${base} failed`);
+      }
+      await gitRaw(checkout, ['merge', '--ff-only', branch]);
+    }
+    return await gitRaw(checkout, ['rev-parse', 'HEAD']);
+  } catch (error) {
+    // A failed merge must leave the checkout as it was.
+    await gitProbe(checkout, ['merge', '--abort']);
+    await gitProbe(checkout, ['reset', '--quiet', '--merge']);
+    throw error;
+  } finally {
+    if (scratch) {
+      await removeWorktree(repo, scratch, true).catch(() => undefined);
+      fs.rmSync(path.dirname(scratch), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import ignore from 'ignore';
+import type { WorktreeDiff } from '../../src-common/domain/diff';
+import type { EventBus } from '../events/event-bus';
+import { worktreeChanges } from '../git/diff';
+import type { Disposable } from '../lifecycle';
+import type { WorktreeService } from '../worktrees/worktree-service';
+
+interface Watched {
+  watcher: FSWatcher;
+  timer: NodeJS.Timeout | null;
+  lastUsed: number;
+}
+
+/** Paths a diff never cares about: git's own files, and what the worktree's .gitignore ignores. */
+export function ignoredPathTest(root: string): (p: string) => boolean {
+  const matcher = ignore().add(['node_modules/']);
+  try {
+    matcher.add(fs.readFileSync(path.join(root, '.gitignore'), 'utf8'));
+  } catch {
+    // No .gitignore.
+  }
+  return (p: string) => {
+    const rel = path.relative(root, p);
+    if (rel === '' || rel.startsWith('..')) return false;
+    // Of git's own files only the index and HEAD matter: staging and commits change them.
+    if (rel === '.git') return false;
+    if (rel.startsWith(`.git${path.sep}`)) return rel !== path.join('.git', 'index') && rel !== path.join('.git', 'HEAD');
+    const posix = rel.split(path.sep).join('/');
+    return matcher.ignores(posix) || matcher.ignores(`${posix}/`);
+  };
+}
+
+/** The git dir of a linked worktree (its `.git` is a file pointing there), or null. */
+function linkedGitDir(root: string): string | null {
+  try {
+    const text = fs.readFileSync(path.join(root, '.git'), 'utf8');
+    const match = /^gitdir: (.+)$/m.exec(text);
+    return match ? path.resolve(root, match[1]!.trim()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Worktree diffs, kept live: a worktree whose diff was asked for is watched (debounced, ignoring
+ * .git and ignored paths) and `diffs:changed` says when to read it again.
+ */
+export class DiffService implements Disposable {
+  private readonly watched = new Map<string, Watched>();
+
+  constructor(
+    private readonly worktrees: WorktreeService,
+    private readonly events: EventBus,
+    private readonly debounceMs = 250,
+    private readonly maxWatched = 16,
+  ) {}
+
+  async get(worktreeId: string): Promise<WorktreeDiff> {
+    const wt = this.worktrees.get(worktreeId);
+    const { mergeBase, files } = await worktreeChanges(wt.path, wt.baseRef);
+    this.watch(worktreeId, wt.path);
+    return {
+      worktreeId,
+      baseRef: wt.baseRef,
+      mergeBase,
+      files,
+      additions: files.reduce((n, f) => n + f.additions, 0),
+      deletions: files.reduce((n, f) => n + f.deletions, 0),
+    };
+  }
+
+  private watch(worktreeId: string, root: string): void {
+    const existing = this.watched.get(worktreeId);
+    if (existing) {
+      existing.lastUsed = Date.now();
+      return;
+    }
+    if (this.watched.size >= this.maxWatched) {
+      const oldest = [...this.watched.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
+      if (oldest) this.unwatch(oldest[0]);
+    }
+    const watcher = watch(root, { ignored: ignoredPathTest(root), ignoreInitial: true, persistent: true });
+    const entry: Watched = { watcher, timer: null, lastUsed: Date.now() };
+    const changed = (): void => {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => {
+        entry.timer = null;
+        this.events.emit('diffs:changed', { worktreeId });
+      }, this.debounceMs);
+    };
+    watcher.on('all', changed);
+    // A commit or a staging changes only git's files; a linked worktree keeps them outside it.
+    const gitDir = linkedGitDir(root);
+    if (gitDir) watcher.add([path.join(gitDir, 'index'), path.join(gitDir, 'HEAD')]);
+    watcher.on('error', () => this.unwatch(worktreeId));
+    this.watched.set(worktreeId, entry);
+  }
+
+  private unwatch(worktreeId: string): void {
+    const entry = this.watched.get(worktreeId);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    void entry.watcher.close();
+    this.watched.delete(worktreeId);
+  }
+
+  async dispose(): Promise<void> {
+    for (const id of [...this.watched.keys()]) this.unwatch(id);
+  }
+}

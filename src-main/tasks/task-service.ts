@@ -1,0 +1,331 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { PitwallDb } from '../../db/client';
+import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
+import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
+import { TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
+import { newId } from '../../src-common/ids';
+import { AppError } from '../../src-common/result';
+import type { ProfileService } from '../agents/profile-service';
+import type { SessionService } from '../agents/session-service';
+import { systemClock, type Clock } from '../clock';
+import type { EventBus } from '../events/event-bus';
+import { gitProbe } from '../git/git';
+import { githubRemote, pushBranch } from '../git/github';
+import { commitAll, landBranch, type MergeStrategy } from '../git/merge';
+import { resolveCommand, type LoginShellPath } from '../agents/command-resolver';
+import { execFile } from 'node:child_process';
+import { DisposableStore, type Disposable } from '../lifecycle';
+import type { ProjectService } from '../projects/project-service';
+import type { DiffService } from '../review/diff-service';
+import { runScript } from '../worktrees/init-script';
+import type { WorktreeService } from '../worktrees/worktree-service';
+
+type Row = typeof tasks.$inferSelect;
+type RunRow = typeof verificationRuns.$inferSelect;
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'task';
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * The task board and the human gate: a task starts an agent in its own worktree; when the agent
+ * stops, the task waits for approval with its diff summary and the verify command's result;
+ * approve lands the branch on the base, reject sends the reason back to the agent.
+ */
+export class TaskService implements Disposable {
+  private readonly store = new DisposableStore();
+
+  constructor(
+    private readonly db: PitwallDb,
+    private readonly events: EventBus,
+    private readonly projectService: ProjectService,
+    private readonly worktreeService: WorktreeService,
+    private readonly profiles: ProfileService,
+    private readonly sessionService: SessionService,
+    private readonly diffs: DiffService,
+    private readonly verificationDir: string,
+    private readonly loginPath: LoginShellPath,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.store.add(events.on('sessions:changed', (p) => this.onSessionChanged(p.sessionId)));
+  }
+
+  create(input: { projectId: string; title: string; description: string; labels: string[]; profileId: string | null }): Task {
+    this.projectService.get(input.projectId);
+    if (input.profileId) this.profiles.get(input.profileId);
+    const now = this.clock();
+    const last = this.db.select({ position: tasks.position }).from(tasks).where(and(eq(tasks.projectId, input.projectId), eq(tasks.column, 'backlog'), isNull(tasks.deletedAt))).orderBy(desc(tasks.position)).get();
+    const row = this.db
+      .insert(tasks)
+      .values({ id: newId(), createdAt: now, updatedAt: now, projectId: input.projectId, profileId: input.profileId, title: input.title, description: input.description, labels: JSON.stringify(input.labels), column: 'backlog', position: (last?.position ?? 0) + 1 })
+      .returning()
+      .get();
+    this.changed(row);
+    return this.get(row.id);
+  }
+
+  list(projectId?: string): Task[] {
+    const rows = this.db
+      .select()
+      .from(tasks)
+      .where(projectId ? and(isNull(tasks.deletedAt), eq(tasks.projectId, projectId)) : isNull(tasks.deletedAt))
+      .orderBy(asc(tasks.position))
+      .all();
+    return this.toTasks(rows);
+  }
+
+  get(id: string): Task {
+    return this.toTasks([this.row(id)])[0]!;
+  }
+
+  update(id: string, changes: { title?: string | undefined; description?: string | undefined; labels?: string[] | undefined; profileId?: string | null | undefined }): Task {
+    const row = this.row(id);
+    if (changes.profileId) this.profiles.get(changes.profileId);
+    this.write(row, {
+      ...(changes.title !== undefined ? { title: changes.title } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.labels !== undefined ? { labels: JSON.stringify(changes.labels) } : {}),
+      ...(changes.profileId !== undefined ? { profileId: changes.profileId } : {}),
+    });
+    return this.get(id);
+  }
+
+  /** Moves a card to `index` within `column` (drag and drop, or keyboard). */
+  move(id: string, column: TaskColumn, index: number): Task {
+    const row = this.row(id);
+    const siblings = this.db
+      .select({ id: tasks.id, position: tasks.position })
+      .from(tasks)
+      .where(and(eq(tasks.projectId, row.projectId), eq(tasks.column, column), isNull(tasks.deletedAt)))
+      .orderBy(asc(tasks.position))
+      .all()
+      .filter((t) => t.id !== id);
+    const at = Math.max(0, Math.min(index, siblings.length));
+    const before = siblings[at - 1]?.position;
+    const after = siblings[at]?.position;
+    const position = before === undefined && after === undefined ? 1 : before === undefined ? after! - 1 : after === undefined ? before + 1 : (before + after) / 2;
+    this.write(row, { column, position });
+    return this.get(id);
+  }
+
+  remove(id: string): { id: string } {
+    const row = this.row(id);
+    const now = this.clock();
+    this.write(row, { deletedAt: now });
+    return { id };
+  }
+
+  /** Creates the task's worktree and starts its agent with the task as the prompt. */
+  async start(id: string): Promise<Task> {
+    const row = this.row(id);
+    if (row.column !== 'backlog') throw new AppError('invalid_request', `This task is ${row.column.replace('_', ' ')}, not in the backlog`);
+    const profileId = row.profileId ?? this.profiles.list().find((p) => p.kind === 'claude-code')?.id;
+    if (!profileId) throw new AppError('invalid_request', 'Choose an agent profile for this task');
+    const branch = `task/${slug(row.title)}-${row.id.slice(-6)}`;
+    const prompt = row.description.trim() ? `${row.title}\n\n${row.description}` : row.title;
+    const session = await this.sessionService.start({ projectId: row.projectId, profileId, newWorktree: { branch }, prompt, title: row.title, cols: 120, rows: 32 });
+    const last = this.db.select({ position: tasks.position }).from(tasks).where(and(eq(tasks.projectId, row.projectId), eq(tasks.column, 'in_progress'))).orderBy(desc(tasks.position)).get();
+    this.write(this.row(id), { column: 'in_progress', position: (last?.position ?? 0) + 1, sessionId: session.id, worktreeId: session.worktreeId, profileId });
+    return this.get(id);
+  }
+
+  /** Lands the task's branch on the base, then removes its worktree. Refusals leave everything as it was. */
+  async approve(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
+    const row = this.row(id);
+    if (row.column !== 'waiting_approval' && row.column !== 'in_progress') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${row.column})`);
+    if (!row.worktreeId) throw new AppError('invalid_request', 'This task has no worktree to merge');
+    const project = this.projectService.get(row.projectId);
+    const wt = this.worktreeService.get(row.worktreeId);
+    const chosen = strategy ?? project.config.mergeStrategy;
+    if (row.sessionId && !isFinished(this.sessionService.get(row.sessionId).status)) await this.sessionService.stop(row.sessionId);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    let tip: string;
+    try {
+      tip = await landBranch({
+        repo: project.path,
+        base: project.config.baseBranch,
+        branch: wt.branch,
+        branchWorktree: wt.path,
+        strategy: chosen,
+        message: message?.trim() || `${row.title}\n\nApproved in Pitwall (task ${row.id}).`,
+      });
+    } catch (error) {
+      this.write(this.row(id), { gateDetail: `Not merged: ${error instanceof Error ? error.message : String(error)}` });
+      throw error;
+    }
+    const now = this.clock();
+    this.write(this.row(id), { column: 'verified', approvedBy: 'user', approvedAt: now, gateDetail: `Merged into ${project.config.baseBranch} (${chosen}) as ${tip.slice(0, 10)}` });
+    await this.worktreeService.remove(wt.id, false);
+    if (project.config.deleteBranchOnMerge) await gitProbe(project.path, ['branch', '-D', wt.branch]);
+    return this.get(id);
+  }
+
+  /** Whether "open a pull request" can replace the local merge: `gh` is installed and the repository has a GitHub remote. */
+  async pullRequestOption(id: string): Promise<{ available: boolean; reason: string }> {
+    const project = this.projectService.get(this.row(id).projectId);
+    const remote = await githubRemote(project.path);
+    if (!remote) return { available: false, reason: 'The repository has no GitHub remote' };
+    try {
+      resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+    } catch {
+      return { available: false, reason: 'The GitHub CLI (gh) is not installed' };
+    }
+    return { available: true, reason: `Opens a pull request on ${remote.slug}` };
+  }
+
+  /** Pushes the task's branch and opens a pull request with `gh`; the task then waits for the PR, and its worktree stays. */
+  async openPullRequest(id: string): Promise<Task> {
+    const row = this.row(id);
+    if (!row.worktreeId) throw new AppError('invalid_request', 'This task has no branch to open a pull request for');
+    const project = this.projectService.get(row.projectId);
+    const remote = await githubRemote(project.path);
+    if (!remote) throw new AppError('invalid_request', 'The repository has no GitHub remote');
+    const gh = resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+    const wt = this.worktreeService.get(row.worktreeId);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    await pushBranch(project.path, remote.remote, wt.branch);
+    const body = `${row.description}
+
+Opened from Pitwall (task ${row.id}).`.trim();
+    const url = await new Promise<string>((resolve, reject) => {
+      execFile(gh, ['pr', 'create', '--repo', remote.slug, '--base', project.config.baseBranch, '--head', wt.branch, '--title', row.title, '--body', body], { cwd: wt.path, timeout: 120_000 }, (error, stdout, stderr) => {
+        if (error) reject(new AppError('git_failed', `gh pr create failed: ${(stderr || error.message).trim().split('\n')[0]}`));
+        else resolve(stdout.trim().split('\n').pop() ?? '');
+      });
+    });
+    this.write(this.row(id), { gateDetail: `Pull request opened: ${url}` });
+    return this.get(id);
+  }
+
+  /** Sends the reason to the agent as its next prompt and puts the task back in progress. */
+  async reject(id: string, reason: string): Promise<Task> {
+    const row = this.row(id);
+    if (!row.sessionId) throw new AppError('invalid_request', 'This task has no agent session to send the reason to');
+    const session = this.sessionService.get(row.sessionId);
+    this.write(row, { column: 'in_progress', rejectionCount: row.rejectionCount + 1, gateDetail: `Sent back: ${reason}` });
+    if (session.status === 'running') await this.sessionService.input(session.id, `${reason}\r`);
+    else await this.sessionService.restart(session.id, reason);
+    return this.get(id);
+  }
+
+  verifications(taskId: string): Verification[] {
+    return this.db.select().from(verificationRuns).where(eq(verificationRuns.taskId, taskId)).orderBy(desc(verificationRuns.createdAt)).all().map(toVerification);
+  }
+
+  /** When the agent stops (Stop hook: idle, or its process ended), the task waits for a person. */
+  private onSessionChanged(sessionId: string): void {
+    const row = this.db.select().from(tasks).where(and(eq(tasks.sessionId, sessionId), eq(tasks.column, 'in_progress'), isNull(tasks.deletedAt))).get();
+    if (!row) return;
+    const session = this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+    if (!session) return;
+    const stopped = session.activity === 'idle' || isFinished(session.status as SessionStatus);
+    if (stopped) void this.toWaitingApproval(row.id).catch((error: unknown) => console.error('[tasks] moving to waiting_approval failed', error));
+  }
+
+  private async toWaitingApproval(id: string): Promise<void> {
+    const row = this.row(id);
+    if (row.column !== 'in_progress' || !row.worktreeId) return;
+    const diff = await this.diffs.get(row.worktreeId);
+    const summary = { files: diff.files.length, additions: diff.additions, deletions: diff.deletions };
+    this.write(this.row(id), { column: 'waiting_approval', diffSummary: JSON.stringify(summary) });
+    const project = this.projectService.get(row.projectId);
+    if (project.config.verifyCommand) await this.verify(id, project.config.verifyCommand, this.worktreeService.get(row.worktreeId).path);
+  }
+
+  private async verify(taskId: string, command: string, cwd: string): Promise<void> {
+    const now = this.clock();
+    const run = this.db.insert(verificationRuns).values({ id: newId(), createdAt: now, updatedAt: now, taskId, command, status: 'running' }).returning().get();
+    this.changed(this.row(taskId));
+    const result = await runScript(command, cwd);
+    fs.mkdirSync(this.verificationDir, { recursive: true });
+    const outputFile = path.join(this.verificationDir, `${run.id}.log`);
+    fs.writeFileSync(outputFile, result.output);
+    const done = this.clock();
+    this.db
+      .update(verificationRuns)
+      .set({ status: result.exitCode === 0 ? 'passed' : 'failed', exitCode: result.exitCode, durationMs: done - now, outputFile, outputTail: result.output.split('\n').slice(-40).join('\n').slice(-4000), updatedAt: done, version: run.version + 1 })
+      .where(eq(verificationRuns.id, run.id))
+      .run();
+    this.changed(this.row(taskId));
+  }
+
+  private row(id: string): Row {
+    const row = this.db.select().from(tasks).where(and(eq(tasks.id, id), isNull(tasks.deletedAt))).get();
+    if (!row) throw new AppError('not_found', `No task with id ${id}`);
+    return row;
+  }
+
+  private write(row: Row, changes: Partial<Row>): Row {
+    const next = this.db.update(tasks).set({ ...changes, updatedAt: this.clock(), version: row.version + 1 }).where(eq(tasks.id, row.id)).returning().get();
+    this.changed(next);
+    return next;
+  }
+
+  private changed(row: Row): void {
+    this.events.emit('tasks:changed', { taskId: row.id, projectId: row.projectId });
+  }
+
+  private toTasks(rows: Row[]): Task[] {
+    const ids = (pick: (r: Row) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => x !== null))];
+    const projectIds = ids((r) => r.projectId);
+    const worktreeIds = ids((r) => r.worktreeId);
+    const sessionIds = ids((r) => r.sessionId);
+    const names = new Map(projectIds.length ? this.db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, projectIds)).all().map((p) => [p.id, p.name]) : []);
+    const branches = new Map(worktreeIds.length ? this.db.select({ id: worktrees.id, branch: worktrees.branch }).from(worktrees).where(inArray(worktrees.id, worktreeIds)).all().map((w) => [w.id, w.branch]) : []);
+    const statuses = new Map(sessionIds.length ? this.db.select({ id: sessions.id, status: sessions.status }).from(sessions).where(inArray(sessions.id, sessionIds)).all().map((s) => [s.id, s.status]) : []);
+    return rows.map((r) => {
+      const latest = this.db.select().from(verificationRuns).where(eq(verificationRuns.taskId, r.id)).orderBy(desc(verificationRuns.createdAt)).get();
+      return {
+        id: r.id,
+        projectId: r.projectId,
+        projectName: names.get(r.projectId) ?? null,
+        profileId: r.profileId,
+        worktreeId: r.worktreeId,
+        branch: r.worktreeId ? (branches.get(r.worktreeId) ?? null) : null,
+        sessionId: r.sessionId,
+        sessionStatus: r.sessionId ? (statuses.get(r.sessionId) ?? null) : null,
+        title: r.title,
+        description: r.description,
+        labels: parseJson<string[]>(r.labels, []),
+        column: ((TASK_COLUMNS as readonly string[]).includes(r.column) ? r.column : 'backlog') as TaskColumn,
+        position: r.position,
+        rejectionCount: r.rejectionCount,
+        approvedBy: r.approvedBy,
+        approvedAt: r.approvedAt,
+        diffSummary: parseJson<Task['diffSummary']>(r.diffSummary, null),
+        gateDetail: r.gateDetail,
+        verification: latest ? toVerification(latest) : null,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      };
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.store.dispose();
+  }
+}
+
+function toVerification(r: RunRow): Verification {
+  return {
+    id: r.id,
+    command: r.command,
+    status: r.status === 'passed' || r.status === 'failed' ? r.status : 'running',
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    outputTail: r.outputTail,
+    outputFile: r.outputFile,
+    createdAt: r.createdAt,
+  };
+}

@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'react';
+import { getClient } from './api/client';
+import { navigate, useRoute, type Section } from './hooks/use-route';
+import { ApprovalsPage } from './pages/approvals-page';
+import { ProjectsPage } from './pages/projects-page';
+import { SessionsPage } from './pages/sessions-page';
+import { SettingsPage } from './pages/settings-page';
+import { TasksPage } from './pages/tasks-page';
+
+const NAV: { section: Section; label: string; icon: string }[] = [
+  { section: 'projects', label: 'Projects', icon: '▤' },
+  { section: 'sessions', label: 'Sessions', icon: '▶' },
+  { section: 'approvals', label: 'Approvals', icon: '✓' },
+  { section: 'tasks', label: 'Tasks', icon: '☰' },
+  { section: 'settings', label: 'Settings', icon: '⚙' },
+];
+
+/** Pending approvals, kept live for the sidebar badge. */
+function usePendingCount(): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    const client = getClient();
+    void client.api.approvals.list({ status: 'pending' }).then((r) => r.ok && setCount(r.value.length));
+    const off = client.on('approvals:changed', (p) => setCount(p.pending));
+    // A web notification in the headless shell (Electron raises an OS one from main).
+    const offNotify = client.on('approvals:requested', (p) => {
+      if (!window.pitwall && 'Notification' in window && Notification.permission === 'granted') {
+        new Notification('Pitwall: approval needed', { body: p.summary, tag: p.approvalId });
+      }
+    });
+    return () => {
+      off();
+      offNotify();
+    };
+  }, []);
+  return count;
+}
+
+/** The app frame: sidebar navigation and the current page. */
+export function App() {
+  const route = useRoute();
+  const pending = usePendingCount();
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand" aria-hidden="true">
+          <span className="brand-mark">◢</span> Pitwall
+        </div>
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.section}>
+              <button
+                type="button"
+                className="nav-item"
+                aria-current={route.section === item.section ? 'page' : undefined}
+                onClick={() => navigate(item.section)}
+              >
+                <span className="nav-icon" aria-hidden="true">
+                  {item.icon}
+                </span>
+                {item.label}
+                {item.section === 'approvals' && pending > 0 ? (
+                  <span className="count-badge" aria-label={`${pending} pending`}>
+                    {pending}
+                  </span>
+                ) : null}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {route.section === 'projects' && <ProjectsPage selectedId={route.id} />}
+        {route.section === 'sessions' && <SessionsPage openId={route.id} />}
+        {route.section === 'approvals' && <ApprovalsPage />}
+        {route.section === 'tasks' && <TasksPage />}
+        {route.section === 'settings' && <SettingsPage />}
+      </main>
+    </div>
+  );
+}

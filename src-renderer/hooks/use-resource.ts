@@ -1,0 +1,57 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EventName } from '../../src-common/contract';
+import type { AppErrorData, Result } from '../../src-common/result';
+import { getClient } from '../api/client';
+
+/** A value read from the core: loading, loaded, or failed with the core's error. */
+export interface Resource<T> {
+  data: T | null;
+  error: AppErrorData | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Reads with `load` and reads again whenever one of `events` arrives (filtered by `accept`).
+ * Keeps the last good data while reloading, so lists do not flash.
+ */
+export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], events: EventName[] = [], accept: (payload: unknown) => boolean = () => true): Resource<T> {
+  const [state, setState] = useState<{ data: T | null; error: AppErrorData | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const acceptRef = useRef(accept);
+  acceptRef.current = accept;
+
+  const reload = useCallback(() => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    void loadRef.current().then((result) => {
+      if (mine !== generation.current) return;
+      setState(result.ok ? { data: result.value, error: null, loading: false } : (s) => ({ data: s.data, error: result.error, loading: false }));
+    });
+  }, []);
+
+  useEffect(() => {
+    reload();
+  }, deps);
+
+  useEffect(() => {
+    const client = getClient();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const offs = events.map((event) =>
+      client.on(event, (payload) => {
+        if (!acceptRef.current(payload)) return;
+        // Bursts of events (a worktree moving through states) become one reload.
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(reload, 50);
+      }),
+    );
+    return () => {
+      offs.forEach((off) => off());
+      if (timer) clearTimeout(timer);
+    };
+  }, [events.join(','), reload]);
+
+  return { ...state, reload };
+}

@@ -1,0 +1,20 @@
+import { benchApprovalRoundtrip } from './approval-roundtrip';
+import { benchDiff } from './diff';
+import { benchPtyThroughput } from './pty-throughput';
+import { benchStartup } from './startup';
+
+// `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
+const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff };
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    await bench();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** The built headless shell entry (`electron-vite build` makes it). */
+export const SERVE_ENTRY = path.resolve(__dirname, '../../out/main/serve.js');
+
+/** A headless shell running as its own process, as a user starts it. */
+export interface ServeProcess {
+  url: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node out/main/serve.js --port 0 --data-dir <dataDir>` and waits for its URL line. */
+export function startServeProcess(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [SERVE_ENTRY, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not print its URL within 30 s; output:\n${output}`));
+    }, 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /Pitwall listening on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1]!,
+        port: Number(match[2]),
+        token: decodeURIComponent(match[3]!),
+        child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing its URL; output:\n${output}`));
+    });
+  });
+}

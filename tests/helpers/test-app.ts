@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { createApp, type App } from '../../src-main/app';
+import { ptyHostLaunchFromSource } from './pty-host-launch';
+import { tempDir } from './temp-dir';
+
+/** The repository's migrations folder. */
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../../db/migrations');
+
+/** A real core over a fresh data dir (real SQLite file, real pty host process); dispose it in afterEach. */
+export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir }): App {
+  return createApp({
+    dataDir,
+    migrationsDir: MIGRATIONS_DIR,
+    shell: 'headless',
+    version: 'test',
+    ptyHostLaunch: ptyHostLaunchFromSource,
+    sessionOptions: { baseEnv: env, stopGraceMs: 500 },
+  });
+}

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AgentProfile, Session } from '../../src-common/domain/agent';
+import type { Approval } from '../../src-common/domain/approval';
+import type { Project } from '../../src-common/domain/project';
+import type { Result } from '../../src-common/result';
+import type { App } from '../../src-main/app';
+import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
+import { makeRepo } from '../helpers/git-repo';
+import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { makeTestApp } from '../helpers/test-app';
+
+let app: App | null = null;
+let api: ScriptedModelApi | null = null;
+
+afterEach(async () => {
+  await app?.sessions.shutdownAgents().catch(() => undefined);
+  await app?.dispose();
+  await api?.close();
+  app = null;
+  api = null;
+});
+afterAll(removeTempDirs);
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 45_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const got = await check();
+    if (got) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A project, a scripted Claude Code profile, and a running session in the project's main checkout. */
+async function startAgent(rules: { effect: 'allow' | 'ask' | 'deny'; toolName: string; pattern?: string }[] = []) {
+  app = makeTestApp();
+  await app.ready;
+  const repo = makeRepo('approvals-repo');
+  const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));
+  api = await startScriptedModelApi([
+    { toolUse: { name: 'Bash', input: { command: 'echo bash-ran > bash.txt', description: 'write a marker' } } },
+    { toolUse: { name: 'Write', input: { file_path: path.join(repo, 'hello.txt'), content: 'hello from the agent\n' } } },
+    { text: 'ALL-DONE-77' },
+  ]);
+  const env = seedClaudeHome(tempDir('pitwall-claude-home-'), api.url, [repo]);
+  const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'Claude (scripted)', kind: 'claude-code', command: CLAUDE_BIN, env }));
+  for (const r of rules) value(await app.router.dispatch('rules:create', { ...r, pattern: r.pattern ?? null }));
+  let screen = '';
+  app.events.on('sessions:output', (p) => (screen += p.data));
+  const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Make the two files', cols: 120, rows: 40 }));
+  return { repo, session, screen: () => screen, project };
+}
+
+async function pending(tool: string): Promise<Approval> {
+  return until(async () => value<Approval[]>(await app!.router.dispatch('approvals:list', { status: 'pending' })).find((a) => a.toolName === tool), `a pending ${tool} approval`);
+}
+
+describe('approvals with the real Claude Code CLI', () => {
+  it('holds each tool until it is allowed in Pitwall, then the tool runs; all of it audited', async () => {
+    const { repo, session, screen } = await startAgent();
+    const bash = await pending('Bash');
+    expect(bash).toMatchObject({ sessionId: session.id, preview: '$ echo bash-ran > bash.txt', status: 'pending' });
+    // The agent is waiting: nothing ran yet.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fs.existsSync(path.join(repo, 'bash.txt'))).toBe(false);
+    value(await app!.router.dispatch('approvals:decide', { id: bash.id, decision: 'allow' }));
+    await until(() => fs.existsSync(path.join(repo, 'bash.txt')), 'bash.txt');
+
+    const write = await pending('Write');
+    expect(write.preview).toContain('hello from the agent');
+    expect(fs.existsSync(path.join(repo, 'hello.txt'))).toBe(false);
+    const decided = value<Approval>(await app!.router.dispatch('approvals:decide', { id: write.id, decision: 'allow' }));
+    expect(decided).toMatchObject({ status: 'allowed', decidedBy: 'user' });
+    expect(decided.waitedMs).toBeGreaterThanOrEqual(0);
+    await until(() => fs.existsSync(path.join(repo, 'hello.txt')), 'hello.txt');
+    expect(fs.readFileSync(path.join(repo, 'hello.txt'), 'utf8')).toBe('hello from the agent\n');
+    await until(() => screen().includes('ALL-DONE-77'), 'the final answer');
+
+    const audit = await until(async () => {
+      const rows = value<{ toolName: string; status: string; decision: string | null; decidedBy: string | null }[]>(await app!.router.dispatch('audit:list', { sessionId: session.id }));
+      return rows.filter((r) => r.status === 'completed').length === 2 ? rows : undefined;
+    }, 'PostToolUse audit rows');
+    expect(audit.filter((r) => r.status === 'decided').map((r) => [r.toolName, r.decision, r.decidedBy]).sort()).toEqual([
+      ['Bash', 'allow', 'user'],
+      ['Write', 'allow', 'user'],
+    ]);
+  });
+
+  it('denies from Pitwall: the CLI is told, and the file never appears', async () => {
+    const { repo } = await startAgent([{ effect: 'allow', toolName: 'Bash', pattern: 'echo * > bash.txt' }]);
+    const write = await pending('Write');
+    value(await app!.router.dispatch('approvals:decide', { id: write.id, decision: 'deny', reason: 'Not this file' }));
+    await until(() => api!.requests.some((r) => JSON.stringify(r.messages ?? []).includes('Not this file')), 'the denial reaching the model');
+    expect(fs.existsSync(path.join(repo, 'hello.txt'))).toBe(false);
+    // The Bash call matched the allow rule: it ran with no approval, and is audited.
+    expect(fs.existsSync(path.join(repo, 'bash.txt'))).toBe(true);
+    const all = value<Approval[]>(await app!.router.dispatch('approvals:list', {}));
+    expect(all.map((a) => [a.toolName, a.status])).toEqual([['Write', 'denied']]);
+  });
+
+  it('lets an allow rule through with no approval but an audit row that names the rule', async () => {
+    const { repo, session, screen } = await startAgent([
+      { effect: 'allow', toolName: 'Bash', pattern: 'echo bash-ran > *' },
+      { effect: 'allow', toolName: 'Write', pattern: 'hello.txt' },
+    ]);
+    await until(() => screen().includes('ALL-DONE-77'), 'the final answer');
+    expect(fs.existsSync(path.join(repo, 'hello.txt'))).toBe(true);
+    expect(value<Approval[]>(await app!.router.dispatch('approvals:list', {}))).toEqual([]);
+    const audit = value<{ toolName: string; status: string; decidedBy: string | null }[]>(await app!.router.dispatch('audit:list', { sessionId: session.id }));
+    const decided = audit.filter((r) => r.status === 'decided');
+    expect(decided).toHaveLength(2);
+    for (const row of decided) expect(row.decidedBy).toMatch(/^rule:/);
+  });
+});
+
+describe('the hook script', () => {
+  it('answers ask when Pitwall is not reachable, so nothing is allowed silently', async () => {
+    const hook = path.resolve(__dirname, '../../resources/hook');
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = execFile(process.execPath, [hook], { env: { PATH: process.env.PATH, PITWALL_HOOK_URL: 'http://127.0.0.1:9', PITWALL_HOOK_SECRET: 'x', PITWALL_SESSION_ID: 's' } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+      child.stdin!.end(JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf /' } }));
+    });
+    expect(JSON.parse(out)).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: expect.stringContaining('Pitwall is not reachable') },
+    });
+  });
+});

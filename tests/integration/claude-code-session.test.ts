@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AgentProfile, Session } from '../../src-common/domain/agent';
+import type { Project } from '../../src-common/domain/project';
+import type { Result } from '../../src-common/result';
+import type { App } from '../../src-main/app';
+import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
+import { makeRepo } from '../helpers/git-repo';
+import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { makeTestApp } from '../helpers/test-app';
+
+let app: App | null = null;
+let api: ScriptedModelApi | null = null;
+
+afterEach(async () => {
+  await app?.sessions.shutdownAgents().catch(() => undefined);
+  await app?.dispose();
+  await api?.close();
+  app = null;
+  api = null;
+});
+afterAll(removeTempDirs);
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 45_000, context: () => string = () => ''): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
+}
+
+describe('Claude Code in a session (real CLI, scripted model API)', () => {
+  it('runs interactively in a new worktree with its own session id, answers, and writes its transcript where recorded', async () => {
+    api = await startScriptedModelApi([{ text: 'Scripted answer: PITWALL-SEES-YOU-42' }]);
+    app = makeTestApp();
+    await app.ready;
+    const project = value<Project>(await app.router.dispatch('projects:add', { path: makeRepo('claude-repo') }));
+    const home = tempDir('pitwall-claude-home-');
+    const worktreePath = path.join(project.resolvedWorktreeRoot, 'agent-hello');
+    const env = seedClaudeHome(home, api.url, [worktreePath]);
+    const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'Claude (scripted)', kind: 'claude-code', command: CLAUDE_BIN, env }));
+
+    let screen = '';
+    app.events.on('sessions:output', (p) => (screen += p.data));
+    const session = value<Session>(
+      await app.router.dispatch('sessions:start', {
+        projectId: project.id,
+        profileId: profile.id,
+        newWorktree: { branch: 'agent/hello' },
+        prompt: 'Say hello to the pit wall',
+        cols: 120,
+        rows: 40,
+      }),
+    );
+    expect(session.status).toBe('running');
+    expect(session.cwd).toBe(worktreePath);
+    // The session id given to Claude Code is Pitwall's own, so the transcript path is known up front.
+    expect(session.agentSessionId).toBe(session.id);
+    expect(session.transcriptPath).toBe(path.join(home, '.claude', 'projects', worktreePath.replace(/[^a-zA-Z0-9]/g, '-'), `${session.id}.jsonl`));
+
+    await until(() => screen.includes('PITWALL-SEES-YOU-42'), 'the scripted answer on the terminal', 45_000, () => screen);
+    await until(() => fs.existsSync(session.transcriptPath!), 'the transcript file');
+    const transcript = fs.readFileSync(session.transcriptPath!, 'utf8');
+    expect(transcript).toContain('Say hello to the pit wall');
+    expect(transcript).toContain(session.id);
+    const mainLoop = api.requests.find((r) => Array.isArray(r.tools) && r.tools.length > 0);
+    expect(JSON.stringify(mainLoop?.messages)).toContain('Say hello to the pit wall');
+
+    const stopped = value<Session>(await app.router.dispatch('sessions:stop', { sessionId: session.id }));
+    expect(stopped.status).toBe('stopped');
+  });
+});

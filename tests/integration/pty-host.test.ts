@@ -1,0 +1,164 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PtyHostClient } from '../../src-main/agents/pty-host-client';
+import { descendants } from '../../src-main/agents/pty-host/kill-tree';
+import type { SpawnSpec } from '../../src-main/agents/pty-host/protocol';
+import { ptyHostLaunchFromSource } from '../helpers/pty-host-launch';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+
+let dir: string;
+let socketPath: string;
+let clients: PtyHostClient[];
+
+function newClient(): PtyHostClient {
+  const client = new PtyHostClient(socketPath, ptyHostLaunchFromSource(socketPath, path.join(dir, 'scrollback')), path.join(dir, 'pty-host.log'));
+  clients.push(client);
+  return client;
+}
+
+function spec(sessionId: string, file: string, args: string[], extra: Partial<SpawnSpec> = {}): SpawnSpec {
+  return { sessionId, file, args, cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', HOME: dir }, cols: 80, rows: 24, name: 'xterm-256color', ...extra };
+}
+
+/** Collects a session's live output and resolves on its exit. */
+function collect(client: PtyHostClient, sessionId: string) {
+  const chunks: Buffer[] = [];
+  let exit: { exitCode: number | null; signal: number | null } | null = null;
+  const waiters: (() => void)[] = [];
+  client.onOutput((id, _offset, data) => {
+    if (id !== sessionId) return;
+    chunks.push(data);
+    waiters.forEach((w) => w());
+  });
+  client.onExit((id, exitCode, signal) => {
+    if (id !== sessionId) return;
+    exit = { exitCode, signal };
+    waiters.forEach((w) => w());
+  });
+  const text = () => Buffer.concat(chunks).toString('utf8');
+  const until = (predicate: () => boolean, ms = 15_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (predicate()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`timed out; output so far: ${text().slice(-500)}`)), ms);
+      waiters.push(() => {
+        if (predicate()) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  return { chunks, text, until, exited: () => exit, bytes: () => chunks.reduce((n, c) => n + c.length, 0) };
+}
+
+/** Resolves once `pid` is gone or a zombie (killed, waiting to be reaped); fails after 5 s. */
+async function waitUntilGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const state = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : undefined;
+    if (state === undefined || state === 'Z') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`pid ${pid} is still alive: ${execFileSync('ps', ['-o', 'pid,stat,cmd', '-p', String(pid)]).toString()}`);
+}
+
+beforeEach(() => {
+  dir = tempDir('pitwall-pty-');
+  socketPath = path.join(dir, 'run', 'pty.sock');
+  clients = [];
+});
+afterEach(async () => {
+  await clients[0]?.shutdown().catch(() => undefined);
+  for (const c of clients) c.dispose();
+});
+afterAll(removeTempDirs);
+
+describe('pty host', () => {
+  it('runs a shell that echoes what is typed', async () => {
+    const client = newClient();
+    const out = collect(client, 's1');
+    await client.spawn(spec('s1', '/bin/sh', []));
+    await client.input('s1', 'echo hello-$((40+2))\r');
+    await out.until(() => out.text().includes('hello-42'));
+    await client.input('s1', 'exit 0\r');
+    await out.until(() => out.exited() !== null);
+    expect(out.exited()).toEqual({ exitCode: 0, signal: 0 });
+  });
+
+  it('records a large output that ends at once to its last byte', async () => {
+    const file = path.join(dir, 'big.txt');
+    const size = 24 * 1024 * 1024;
+    // No newlines, so the terminal's \n -> \r\n translation cannot change the byte count.
+    const block = Buffer.alloc(1024 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789');
+    const fd = fs.openSync(file, 'w');
+    for (let i = 0; i < size / block.length - 1; i++) fs.writeSync(fd, block);
+    const tail = Buffer.alloc(block.length - 16, 'z');
+    fs.writeSync(fd, tail);
+    fs.writeSync(fd, Buffer.from('<<END-OF-FILE>>!'));
+    fs.closeSync(fd);
+    expect(fs.statSync(file).size).toBe(size);
+
+    const client = newClient();
+    const out = collect(client, 'big');
+    await client.spawn(spec('big', '/bin/cat', [file]));
+    await out.until(() => out.exited() !== null, 60_000);
+    expect(out.bytes()).toBe(size);
+    expect(out.text().endsWith('<<END-OF-FILE>>!')).toBe(true);
+    const replay = await client.replay('big');
+    expect(replay.bytes).toBe(size);
+    // The scrollback is bounded: the newest part is kept, ending at the last byte.
+    expect(replay.data.length).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(replay.data.subarray(-16).toString()).toBe('<<END-OF-FILE>>!');
+  });
+
+  it('lets the child see a resize', async () => {
+    const client = newClient();
+    const out = collect(client, 'r');
+    await client.spawn(spec('r', '/bin/sh', []));
+    await client.resize('r', 133, 41);
+    await client.input('r', 'stty size; tput cols\r');
+    await out.until(() => out.text().includes('41 133'));
+    await out.until(() => /\r\n133\r\n/.test(out.text()));
+  });
+
+  it('records exit codes', async () => {
+    const client = newClient();
+    const out = collect(client, 'code');
+    await client.spawn(spec('code', '/bin/sh', ['-c', 'echo bye; exit 7']));
+    await out.until(() => out.exited() !== null);
+    expect(out.exited()?.exitCode).toBe(7);
+    expect(out.text()).toContain('bye');
+  });
+
+  it('stops a whole process tree that ignores SIGTERM, escalating to SIGKILL', async () => {
+    const client = newClient();
+    const out = collect(client, 'stubborn');
+    const session = await client.spawn(spec('stubborn', '/bin/sh', ['-c', 'trap "" TERM; sh -c \'trap "" TERM; sleep 300\' & echo started; wait']));
+    await out.until(() => out.text().includes('started'));
+    const tree = descendants(session.pid);
+    expect(tree.length).toBeGreaterThanOrEqual(1);
+    await client.kill('stubborn', 500);
+    await out.until(() => out.exited() !== null, 10_000);
+    for (const pid of [session.pid, ...tree]) await waitUntilGone(pid);
+  });
+
+  it('keeps sessions running across a reconnect and replays their scrollback', async () => {
+    const first = newClient();
+    await first.spawn(spec('long', '/bin/sh', ['-c', 'i=0; while [ $i -lt 100000 ]; do echo tick-$i; i=$((i+1)); sleep 0.05; done']));
+    const early = collect(first, 'long');
+    await early.until(() => early.text().includes('tick-3'));
+    first.dispose();
+
+    const second = newClient();
+    const sessions = await second.list();
+    expect(sessions.find((s) => s.sessionId === 'long')).toMatchObject({ running: true });
+    const replay = await second.replay('long');
+    expect(replay.data.toString()).toContain('tick-0');
+    expect(replay.data.toString()).toContain('tick-3');
+    const live = collect(second, 'long');
+    const want = `tick-${Number(/tick-(\d+)\s*$/.exec(replay.data.toString())?.[1] ?? 0) + 2}`;
+    await live.until(() => live.text().includes(want));
+    await second.kill('long', 200);
+    await live.until(() => live.exited() !== null);
+  });
+});
