@@ -17,6 +17,7 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
     (p) => (p as { worktreeId: string }).worktreeId === task.worktreeId,
   );
   const project = useResource(() => api.projects.get({ id: task.projectId }), [task.projectId]);
+  const prOption = useResource(() => api.tasks['pr-option']({ id: task.id }), [task.id]);
   const [strategy, setStrategy] = useState<'merge' | 'squash' | 'rebase' | null>(null);
   const [reason, setReason] = useState('');
   const [comments, setComments] = useState<LineComment[]>([]);
@@ -91,6 +92,11 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
             <button type="button" className="button primary" disabled={busy} onClick={() => void act(() => api.tasks.approve({ id: task.id, strategy: chosen }))}>
               {busy ? 'Working…' : 'Approve and merge'}
             </button>
+            {prOption.data?.available ? (
+              <button type="button" className="button" disabled={busy} title={prOption.data.reason} onClick={() => void act(() => api.tasks['open-pr']({ id: task.id }))}>
+                Open pull request
+              </button>
+            ) : null}
           </div>
           <div className="row wrap">
             <label htmlFor="reject-reason" className="small">
