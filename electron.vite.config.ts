@@ -15,6 +15,7 @@ export default defineConfig({
           electron: resolve(__dirname, 'src-main/electron/main.ts'),
           serve: resolve(__dirname, 'src-main/serve.ts'),
           'pty-host': resolve(__dirname, 'src-main/agents/pty-host/main.ts'),
+          'transcript-scan': resolve(__dirname, 'src-main/transcripts/scan-worker.ts'),
         },
       },
     },

@@ -167,8 +167,15 @@ export const messages = sqliteTable(
     outputTokens: integer('output_tokens'),
     cacheReadTokens: integer('cache_read_tokens'),
     cacheWriteTokens: integer('cache_write_tokens'),
+    /** `text` or `thinking` (shown collapsed). */
+    kind: text('kind').notNull().default('text'),
+    /** The usage record this message's tokens are counted in (several rows can share one API response). */
+    usageKey: text('usage_key'),
   },
-  (t) => [index('messages_session_idx').on(t.sessionId, t.sequence)],
+  (t) => [
+    index('messages_session_idx').on(t.sessionId, t.sequence),
+    uniqueIndex('messages_session_external_unique').on(t.sessionId, t.externalId),
+  ],
 );
 
 export const toolCalls = sqliteTable(
@@ -192,7 +199,7 @@ export const toolCalls = sqliteTable(
     durationMs: integer('duration_ms'),
     turn: integer('turn'),
   },
-  (t) => [index('tool_calls_session_idx').on(t.sessionId)],
+  (t) => [index('tool_calls_session_idx').on(t.sessionId), index('tool_calls_external_idx').on(t.sessionId, t.externalId, t.status)],
 );
 
 export const approvals = sqliteTable(
@@ -286,7 +293,49 @@ export const transcriptFiles = sqliteTable('transcript_files', {
   sessionId: text('session_id').references(() => sessions.id),
   problems: text('problems').notNull().default('[]'),
   updatedAt: integer('updated_at').notNull(),
+  /** Hash of the file's first bytes: when it changes the file was replaced and is read again from the start. */
+  headHash: text('head_hash'),
+  /** The parser's state after `offset` (JSON), so an append continues exactly where the last read stopped. */
+  state: text('state').notNull().default('{}'),
+  /** `ok`, `retrying` (a rewrite caught half-written), or `problem`. */
+  status: text('status').notNull().default('ok'),
+  problemCount: integer('problem_count').notNull().default(0),
 });
+
+/** Token usage per API response, deduplicated by key (local, derived from transcripts). */
+export const usageRecords = sqliteTable(
+  'usage_records',
+  {
+    key: text('key').primaryKey(),
+    sessionId: text('session_id').notNull(),
+    day: text('day').notNull(),
+    agentKind: text('agent_kind').notNull(),
+    model: text('model').notNull(),
+    projectKey: text('project_key').notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+  },
+  (t) => [index('usage_records_session_idx').on(t.sessionId)],
+);
+
+/** Rollup of usage_records per day, agent kind, model and project, kept in step on every write. */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    day: text('day').notNull(),
+    agentKind: text('agent_kind').notNull(),
+    model: text('model').notNull(),
+    projectKey: text('project_key').notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    responses: integer('responses').notNull().default(0),
+  },
+  (t) => [uniqueIndex('usage_daily_key').on(t.day, t.agentKind, t.model, t.projectKey)],
+);
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

@@ -6,6 +6,17 @@ import { appSettingsSchema } from './domain/settings';
 import { worktreeDiffSchema } from './domain/diff';
 import { TASK_COLUMNS, taskInputSchema, taskSchema, verificationSchema } from './domain/task';
 import { worktreeSchema } from './domain/worktree';
+import {
+  TRANSCRIPT_SOURCES,
+  fileProblemSchema,
+  scanProgressSchema,
+  sessionQuerySchema,
+  sessionSummarySchema,
+  timelineSchema,
+  transcriptRootSchema,
+  usageQuerySchema,
+  usageReportSchema,
+} from './domain/transcript';
 
 const id = z.string().trim().min(1, 'id is required').max(64);
 const empty = z.object({}).strict();
@@ -157,6 +168,24 @@ export const channels = {
     ),
   },
   'sessions:scrollback': { request: z.object({ sessionId: id }).strict(), response: z.object({ data: z.string(), offset: z.number() }) },
+  /** Sessions of every source, filtered, with full-text search over their messages. */
+  'history:sessions': { request: sessionQuerySchema, response: z.array(sessionSummarySchema) },
+  'history:timeline': { request: z.object({ sessionId: id }).strict(), response: timelineSchema },
+  'history:usage': { request: usageQuerySchema, response: usageReportSchema },
+  'transcripts:roots': { request: empty, response: z.array(transcriptRootSchema) },
+  'transcripts:update-root': {
+    request: z
+      .object({
+        source: z.enum(TRANSCRIPT_SOURCES),
+        path: z.string().trim().min(1, 'A folder is required').max(4096).refine((p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p), 'Give an absolute path'),
+        enabled: z.boolean().optional(),
+        remove: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.array(transcriptRootSchema),
+  },
+  'transcripts:progress': { request: empty, response: scanProgressSchema.nullable() },
+  'transcripts:problems': { request: empty, response: z.array(fileProblemSchema) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /**
@@ -176,6 +205,9 @@ export const events = {
   'approvals:requested': z.object({ approvalId: z.string(), sessionId: z.string().nullable(), toolName: z.string(), summary: z.string() }),
   'rules:changed': z.object({ ruleId: z.string() }),
   'sessions:changed': z.object({ sessionId: z.string(), projectId: z.string().nullable() }),
+  /** Transcript files added rows to these sessions. */
+  'transcripts:changed': z.object({ sessionIds: z.array(z.string()) }),
+  'transcripts:progress': scanProgressSchema,
   /** Terminal output of a running session; `offset` is the stream position of its first byte. */
   'sessions:output': z.object({ sessionId: z.string(), offset: z.number(), data: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -18,6 +18,10 @@ import { SettingsService } from './settings/settings-service';
 import { TaskService } from './tasks/task-service';
 import { ProjectService } from './projects/project-service';
 import { WorktreeService } from './worktrees/worktree-service';
+import { HistoryQueries } from './transcripts/history-queries';
+import { builtScanLauncher } from './transcripts/scan-launcher';
+import { defaultTranscriptRoots } from './transcripts/transcript-sources';
+import { TranscriptService } from './transcripts/transcript-service';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -31,6 +35,7 @@ export interface App extends Disposable {
   readonly approvals: ApprovalService;
   readonly hookBroker: HookBroker;
   readonly tasks: TaskService;
+  readonly transcripts: TranscriptService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
   readonly ready: Promise<void>;
 }
@@ -98,6 +103,17 @@ export function createApp(config: AppConfig): App {
   );
   sessionsRef = sessions;
   const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), loginPath));
+  const mainDir = path.dirname(require.main?.filename ?? __filename);
+  const transcripts = store.add(
+    new TranscriptService(database.sqlite, events, settings, {
+      dbFile: path.join(config.dataDir, 'pitwall.db'),
+      migrationsDir: config.migrationsDir,
+      nativeBinding: config.sqliteNativeBinding ?? null,
+      defaultRoots: config.transcriptRoots ?? defaultTranscriptRoots(),
+      launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
+    }),
+  );
+  const history = new HistoryQueries(database.sqlite);
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
@@ -109,9 +125,12 @@ export function createApp(config: AppConfig): App {
       settings,
       diffs,
       tasks: taskService,
+      transcripts,
+      history,
     }),
   );
   const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
+  transcripts.start();
 
   return {
     config,
@@ -124,6 +143,7 @@ export function createApp(config: AppConfig): App {
     approvals,
     hookBroker: broker,
     tasks: taskService,
+    transcripts,
     ready,
     dispose: async () => {
       await ready;

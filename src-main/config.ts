@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PtyHostLaunch } from './agents/pty-host-client';
 import type { SessionServiceOptions } from './agents/session-service';
+import type { TranscriptRoot } from './transcripts/transcript-sources';
+import type { ScanLauncher } from './transcripts/transcript-service';
 
 /** What the core is built from; both shells make one and hand it to `createApp`. */
 export interface AppConfig {
@@ -21,6 +23,10 @@ export interface AppConfig {
   searchPath?: string;
   /** Session tunables (tests shorten the stop grace period, pin the agents' environment). */
   sessionOptions?: SessionServiceOptions;
+  /** The transcript folders watched by default; defaults to the platform's (`~/.claude/projects`, …). */
+  transcriptRoots?: TranscriptRoot[];
+  /** How to start the first-scan worker; defaults to the built `transcript-scan.js` (tests run it from source). */
+  transcriptScanLaunch?: ScanLauncher;
 }
 
 /** The platform's app-data folder for Pitwall (`~/.config/pitwall` on Linux). */

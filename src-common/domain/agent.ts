@@ -38,13 +38,14 @@ export type AgentProfile = z.infer<typeof agentProfileSchema>;
 export const SESSION_SOURCES = ['launched', 'vscode-copilot', 'claude-code', 'codex'] as const;
 
 /** Lifecycle of a session. */
-export const SESSION_STATUSES = ['queued', 'starting', 'running', 'exited', 'failed', 'stopped'] as const;
+/** `recorded`: read from an agent's transcript file; it did not run in Pitwall. */
+export const SESSION_STATUSES = ['queued', 'starting', 'running', 'exited', 'failed', 'stopped', 'recorded'] as const;
 /** One of {@link SESSION_STATUSES}. */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** True for statuses after which nothing more runs. */
 export function isFinished(status: SessionStatus): boolean {
-  return status === 'exited' || status === 'failed' || status === 'stopped';
+  return status === 'exited' || status === 'failed' || status === 'stopped' || status === 'recorded';
 }
 
 /** A session, for lists and the session view. */

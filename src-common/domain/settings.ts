@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { TRANSCRIPT_SOURCES } from './transcript';
 
 /** App-wide settings; every field has a default so new ones never break old data. */
 export const appSettingsSchema = z.object({
   /** A pending approval becomes a deny after this many seconds; null waits for a person for ever. */
   approvalTimeoutSeconds: z.number().int().min(5, 'At least 5 seconds').max(7 * 24 * 3600, 'At most a week').nullable().default(null),
+  /** Transcript folders added by the person, and the paths of roots turned off. */
+  transcriptRoots: z
+    .object({
+      added: z.array(z.object({ source: z.enum(TRANSCRIPT_SOURCES), path: z.string().min(1) })).default([]),
+      disabled: z.array(z.string()).default([]),
+    })
+    .default({ added: [], disabled: [] }),
 });
 
 /** App-wide settings. */

@@ -8,6 +8,8 @@ import type { DiffService } from '../review/diff-service';
 import type { TaskService } from '../tasks/task-service';
 import type { SettingsService } from '../settings/settings-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
+import type { HistoryQueries } from '../transcripts/history-queries';
+import type { TranscriptService } from '../transcripts/transcript-service';
 import type { Handlers } from './router';
 
 /** The services the handlers are bound to. */
@@ -21,6 +23,8 @@ export interface HandlerDeps {
   settings: SettingsService;
   diffs: DiffService;
   tasks: TaskService;
+  transcripts: TranscriptService;
+  history: HistoryQueries;
 }
 
 /** Binds every contract channel to a service method; the compiler checks none is missing. */
@@ -52,6 +56,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tasks:verifications': (req) => deps.tasks.verifications(req.id),
     'tasks:pr-option': (req) => deps.tasks.pullRequestOption(req.id),
     'tasks:open-pr': (req) => deps.tasks.openPullRequest(req.id),
+    'history:sessions': (req) => deps.history.sessions(req),
+    'history:timeline': (req) => deps.history.timeline(req.sessionId),
+    'history:usage': (req) => deps.history.usage(req),
+    'transcripts:roots': () => deps.transcripts.roots(),
+    'transcripts:update-root': (req) => deps.transcripts.updateRoot(req),
+    'transcripts:progress': () => deps.transcripts.progress(),
+    'transcripts:problems': () => deps.history.problems(),
     'profiles:list': () => profiles.list(),
     'profiles:create': (req) => profiles.create(req),
     'profiles:update': ({ id, ...changes }) => profiles.update(id, changes),

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { createApp, type App } from '../../src-main/app';
+import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
+import { scanLaunchFromSource } from './scan-launch';
 import { tempDir } from './temp-dir';
 
 /** The repository's migrations folder. */
@@ -15,5 +17,8 @@ export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.Proc
     version: 'test',
     ptyHostLaunch: ptyHostLaunchFromSource,
     sessionOptions: { baseEnv: env, stopGraceMs: 500 },
+    // The agents' HOME is the data dir, so their transcripts land under it, never in the real home.
+    transcriptRoots: defaultTranscriptRoots(env, 'linux', env.HOME ?? dataDir),
+    transcriptScanLaunch: scanLaunchFromSource,
   });
 }

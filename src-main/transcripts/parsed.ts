@@ -1,0 +1,126 @@
+/** What a transcript parser produces from some lines (or a whole file); the store turns it into rows. */
+
+/** The agents whose transcripts Pitwall reads. */
+export type TranscriptSourceId = 'claude-code' | 'codex' | 'vscode-copilot';
+
+/** Facts about the session a file belongs to; each is merged into what is already known. */
+export interface SessionFacts {
+  title?: string;
+  /** A title from the file's first prompt: used only while nothing better is known. */
+  fallbackTitle?: string;
+  cwd?: string;
+  startedAt?: number;
+  endedAt?: number;
+  models?: string[];
+}
+
+/** One message row: a user prompt, an assistant reply, or the assistant's thinking. */
+export interface ParsedMessage {
+  /** Unique within the session and stable across re-reads: the idempotency key. */
+  key: string;
+  role: 'user' | 'assistant';
+  kind: 'text' | 'thinking';
+  text: string;
+  sequence: number;
+  timestamp: number | null;
+  model: string | null;
+  usageKey: string | null;
+}
+
+/** A step in a tool call's life: requested by the model, then answered. */
+export interface ParsedToolEvent {
+  /** The agent's id for the call (Claude's tool_use id, Codex's call_id, VS Code's toolCallId). */
+  key: string;
+  status: 'called' | 'succeeded' | 'failed';
+  /** Null on a result line that names only the call; the store takes the name from the call. */
+  name: string | null;
+  input: string | null;
+  output: string | null;
+  timestamp: number | null;
+  sequence: number;
+}
+
+/** Token usage of one model response. */
+export interface ParsedUsage {
+  /** Globally unique key: a response repeated over lines or copied into another file is counted once. */
+  key: string;
+  timestamp: number | null;
+  model: string;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  /** `max`: the same response seen again keeps the largest counts (Claude streams growing output counts). `replace`: the latest wins (a rewritten file). */
+  merge: 'max' | 'replace';
+}
+
+/** Something in the file that could not be read; the rest of the file is still ingested. */
+export interface IngestProblem {
+  offset: number;
+  reason: string;
+}
+
+/** Everything parsed from one read of a file. */
+export interface ParseOutput {
+  session: SessionFacts;
+  messages: ParsedMessage[];
+  toolEvents: ParsedToolEvent[];
+  usage: ParsedUsage[];
+  problems: IngestProblem[];
+}
+
+/** An empty output to fill. */
+export function emptyOutput(): ParseOutput {
+  return { session: {}, messages: [], toolEvents: [], usage: [], problems: [] };
+}
+
+/** Epoch ms from an ISO string or a number; null when it is neither. */
+export function toEpoch(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+/** Folds a timestamp into the session's start and end. */
+export function seenAt(session: SessionFacts, at: number | null): void {
+  if (at === null) return;
+  if (session.startedAt === undefined || at < session.startedAt) session.startedAt = at;
+  if (session.endedAt === undefined || at > session.endedAt) session.endedAt = at;
+}
+
+/** Adds a model to the session's list once. */
+export function usedModel(session: SessionFacts, model: string | null | undefined): void {
+  if (!model || model === '<synthetic>') return;
+  session.models ??= [];
+  if (!session.models.includes(model)) session.models.push(model);
+}
+
+/** A one-line title from a prompt. */
+export function titleFrom(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+/** A bounded text of a tool's input or output, for the timeline and search. */
+export function bounded(value: unknown, max = 8000): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
+
+/** A plain object, or null. */
+export function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** A string, or null. */
+export function asString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A finite number, or 0. */
+export function asCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}

@@ -1,0 +1,49 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../../db/client';
+import { projectResolverFor } from './project-resolver';
+import { scanTranscripts } from './transcript-scanner';
+import type { TranscriptRoot } from './transcript-sources';
+import { TranscriptIngester } from './transcript-ingester';
+import { TranscriptStore } from './transcript-store';
+
+/** What the main thread hands the scan worker. */
+export interface ScanWorkerData {
+  dbFile: string;
+  migrationsDir: string;
+  nativeBinding: string | null;
+  roots: TranscriptRoot[];
+}
+
+/** Messages the worker posts. */
+export type ScanWorkerMessage =
+  | { type: 'progress'; filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; problems: number; done: boolean }
+  | { type: 'file'; sessionId: string | null; outcome: string }
+  | { type: 'error'; message: string };
+
+// The first scan runs here, off the main thread, with its own connection (WAL lets both write in turn).
+async function run(): Promise<void> {
+  const data = workerData as ScanWorkerData;
+  const database = openDatabase({ file: data.dbFile, migrationsDir: data.migrationsDir, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) });
+  let stop = false;
+  parentPort?.on('message', (m: unknown) => {
+    if (m === 'stop') stop = true;
+  });
+  try {
+    const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite));
+    await scanTranscripts(
+      data.roots,
+      new TranscriptIngester(store),
+      (p) => parentPort?.postMessage({ type: 'progress', ...p } satisfies ScanWorkerMessage),
+      (r) => {
+        if (r.outcome === 'ingested') parentPort?.postMessage({ type: 'file', sessionId: r.sessionId, outcome: r.outcome } satisfies ScanWorkerMessage);
+      },
+      () => stop,
+    );
+  } finally {
+    database.close();
+  }
+}
+
+run().catch((error: unknown) => {
+  parentPort?.postMessage({ type: 'error', message: (error as Error).message } satisfies ScanWorkerMessage);
+});

@@ -1,0 +1,223 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { emptyOutput, type IngestProblem, type ParseOutput, type TranscriptSourceId } from './parsed';
+import { readLines } from './line-reader';
+import { claudeCodeParser } from './parsers/claude-code';
+import { codexParser } from './parsers/codex';
+import { lineContext, type LineParser } from './parsers/line-parser';
+import { parseVscodeSession, replayMutationLog, vscodeSessionIdFromPath } from './parsers/vscode-copilot';
+import { vscodeWorkspaceFolder } from './transcript-sources';
+import type { FileCursor, TranscriptStore } from './transcript-store';
+
+/** What happened to a file on one ingest. */
+export interface IngestResult {
+  path: string;
+  /** `unchanged`: nothing new; `partial`: a half-written file to try again; `gone`: the file vanished (rows kept). */
+  outcome: 'ingested' | 'unchanged' | 'partial' | 'gone' | 'failed';
+  sessionId: string | null;
+  bytes: number;
+  problems: number;
+}
+
+/** Lines longer than this are skipped with a problem recorded, never held in memory. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Whole-file sources (VS Code) larger than this are refused with a problem. */
+export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
+/** Rows are written in transactions of about this many bytes of input. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const HEAD_BYTES = 1024;
+
+const AGENT_KIND: Record<TranscriptSourceId, string> = { 'claude-code': 'claude-code', codex: 'codex', 'vscode-copilot': 'copilot' };
+const LINE_PARSERS: Partial<Record<TranscriptSourceId, LineParser<unknown>>> = {
+  'claude-code': claudeCodeParser as LineParser<unknown>,
+  codex: codexParser as LineParser<unknown>,
+};
+
+/** `<length>:<sha1>` of the first bytes already read: if they change, the file was replaced. */
+async function headHash(file: string, length: number): Promise<string | null> {
+  if (length === 0) return null;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return `${bytesRead}:${crypto.createHash('sha1').update(buffer.subarray(0, bytesRead)).digest('hex')}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+function headLength(hash: string | null): number {
+  return hash ? Number(hash.split(':')[0]) : 0;
+}
+
+/**
+ * Reads a transcript file into the store: only the new bytes of an append-only file, the whole file for
+ * VS Code's sessions. Bad lines become problems on the file; the rest is still read.
+ */
+export class TranscriptIngester {
+  constructor(private readonly store: TranscriptStore) {}
+
+  async ingest(file: string, source: TranscriptSourceId): Promise<IngestResult> {
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { path: file, outcome: 'gone', sessionId: null, bytes: 0, problems: 0 };
+      return this.unreadable(file, source, null, `cannot read the file: ${(error as Error).message}`);
+    }
+    const cursor = this.store.cursor(file);
+    if (cursor && cursor.size === stat.size && cursor.mtimeMs === Math.floor(stat.mtimeMs) && cursor.inode === stat.ino && cursor.status !== 'retrying') {
+      return { path: file, outcome: 'unchanged', sessionId: cursor.sessionId, bytes: 0, problems: 0 };
+    }
+    try {
+      const parser = LINE_PARSERS[source];
+      return parser ? await this.ingestLines(file, source, parser, stat, cursor) : await this.ingestWhole(file, source, stat, cursor);
+    } catch (error) {
+      return this.unreadable(file, source, stat, `cannot read the file: ${(error as Error).message}`);
+    }
+  }
+
+  private unreadable(file: string, source: TranscriptSourceId, stat: fs.Stats | null, reason: string): IngestResult {
+    const cursor = this.store.cursor(file);
+    this.store.recordProblems(
+      {
+        path: file,
+        source,
+        size: stat?.size ?? cursor?.size ?? 0,
+        mtimeMs: stat ? Math.floor(stat.mtimeMs) : (cursor?.mtimeMs ?? 0),
+        inode: stat?.ino ?? cursor?.inode ?? null,
+        offset: cursor?.offset ?? 0,
+        headHash: cursor?.headHash ?? null,
+        state: cursor?.state ?? '{}',
+        status: 'problem',
+      },
+      [{ offset: cursor?.offset ?? 0, reason }],
+    );
+    return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
+  }
+
+  private async ingestLines(file: string, source: TranscriptSourceId, parser: LineParser<unknown>, stat: fs.Stats, cursor: FileCursor | null): Promise<IngestResult> {
+    let offset = cursor?.offset ?? 0;
+    const startOffset = offset;
+    let state: unknown = cursor ? JSON.parse(cursor.state) : null;
+    let head = cursor?.headHash ?? null;
+    const replaced =
+      !cursor || cursor.inode !== stat.ino || stat.size < cursor.offset || (head !== null && (await headHash(file, headLength(head))) !== head);
+    const pathId = parser.sessionIdFromPath(file);
+    if (replaced) {
+      offset = 0;
+      state = parser.initialState(pathId);
+      head = null;
+    }
+    let out = emptyOutput();
+    let batchStart = offset;
+    let problems = 0;
+    let sessionId: string | null = cursor?.sessionId ?? null;
+    const flush = async (end: number): Promise<void> => {
+      if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
+      const externalId = pathId ?? parser.sessionId(state);
+      problems += out.problems.length;
+      sessionId =
+        this.store.apply({
+          cursor: { path: file, source, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino, offset: end, headHash: head, state: JSON.stringify(state), status: 'ok' },
+          source,
+          agentKind: AGENT_KIND[source],
+          externalId,
+          output: out,
+          reconcile: false,
+        }) ?? sessionId;
+      out = emptyOutput();
+      batchStart = end;
+    };
+    for await (const line of readLines(file, offset, MAX_LINE_BYTES)) {
+      if (line.kind === 'oversize') {
+        out.problems.push({ offset: line.offset, reason: `line of ${line.end - line.offset} bytes is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB limit; skipped` });
+      } else if (line.text.trim() !== '') {
+        parseLineInto(parser, line.text, line.offset, state, out);
+      }
+      offset = line.end;
+      if (offset - batchStart >= BATCH_BYTES) await flush(offset);
+    }
+    await flush(offset);
+    const from = replaced ? 0 : startOffset;
+    return { path: file, outcome: replaced || offset > from ? 'ingested' : 'unchanged', sessionId, bytes: offset - from, problems };
+  }
+
+  private async ingestWhole(file: string, source: TranscriptSourceId, stat: fs.Stats, cursor: FileCursor | null): Promise<IngestResult> {
+    const base = { path: file, source, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino, headHash: null, state: '{}' } as const;
+    if (stat.size > MAX_WHOLE_FILE_BYTES) {
+      this.store.recordProblems({ ...base, offset: cursor?.offset ?? 0, status: 'problem' }, [{ offset: 0, reason: `file of ${stat.size} bytes is larger than the ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB limit` }]);
+      return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
+    }
+    const buffer = await fs.promises.readFile(file);
+    let data: unknown;
+    const problems: IngestProblem[] = [];
+    let consumed = buffer.length;
+    if (file.endsWith('.jsonl')) {
+      // Only complete lines: the last one may still be being written.
+      consumed = buffer.lastIndexOf(10) + 1;
+      const lines: { text: string; offset: number }[] = [];
+      let start = 0;
+      while (start < consumed) {
+        const end = buffer.indexOf(10, start);
+        lines.push({ text: buffer.toString('utf8', start, end), offset: start });
+        start = end + 1;
+      }
+      const replay = replayMutationLog(lines);
+      data = replay.state;
+      problems.push(...replay.problems);
+      if (data === undefined) {
+        if (consumed === 0) return this.retryLater(base, cursor);
+        this.store.recordProblems({ ...base, offset: 0, status: 'problem' }, problems.length ? problems : [{ offset: 0, reason: 'no initial snapshot line' }]);
+        return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: problems.length || 1 };
+      }
+    } else {
+      try {
+        data = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));
+      } catch {
+        // VS Code rewrites the file in place; a read can land mid-write. Try again, never treat it as gone.
+        return this.retryLater(base, cursor);
+      }
+    }
+    let parsed: ReturnType<typeof parseVscodeSession>;
+    try {
+      parsed = parseVscodeSession(data, vscodeSessionIdFromPath(file));
+    } catch (error) {
+      this.store.recordProblems({ ...base, offset: 0, status: 'problem' }, [{ offset: 0, reason: (error as Error).message }]);
+      return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
+    }
+    const { sessionId: externalId, ...output } = parsed;
+    output.problems.push(...problems);
+    output.session.cwd ??= vscodeWorkspaceFolder(file) ?? undefined;
+    const sessionId = this.store.apply({
+      cursor: { ...base, offset: consumed, status: 'ok' },
+      source,
+      agentKind: AGENT_KIND[source],
+      externalId,
+      output,
+      reconcile: true,
+    });
+    return { path: file, outcome: 'ingested', sessionId, bytes: buffer.length, problems: output.problems.length };
+  }
+
+  private retryLater(base: Omit<FileCursor, 'offset' | 'status' | 'sessionId' | 'problemCount'>, cursor: FileCursor | null): IngestResult {
+    this.store.recordProblems({ ...base, offset: cursor?.offset ?? 0, status: 'retrying' }, []);
+    return { path: base.path, outcome: 'partial', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 0 };
+  }
+}
+
+function parseLineInto(parser: LineParser<unknown>, text: string, offset: number, state: unknown, out: ParseOutput): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    out.problems.push({ offset, reason: `malformed JSON: ${(error as Error).message.slice(0, 200)}` });
+    return;
+  }
+  try {
+    parser.parseLine(value, lineContext(offset), state, out);
+  } catch (error) {
+    out.problems.push({ offset, reason: (error as Error).message });
+  }
+}

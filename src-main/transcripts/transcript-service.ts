@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
+import { watch, type FSWatcher } from 'chokidar';
+import type { TranscriptRootView, TranscriptScanProgress } from '../../src-common/domain/transcript';
+import type { EventBus } from '../events/event-bus';
+import type { Disposable } from '../lifecycle';
+import type { SettingsService } from '../settings/settings-service';
+import type { TranscriptSourceId } from './parsed';
+import { projectResolverFor } from './project-resolver';
+import type { ScanWorkerData, ScanWorkerMessage } from './scan-worker';
+import { TranscriptIngester } from './transcript-ingester';
+import { isIgnoredDir, isTranscriptFile, rootDepth, type TranscriptRoot } from './transcript-sources';
+import { TranscriptStore } from './transcript-store';
+
+/** A running first scan, as the service sees it (a worker thread in the app). */
+export interface ScanHandle {
+  onMessage(listener: (message: ScanWorkerMessage) => void): void;
+  onExit(listener: (error: Error | null) => void): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a scan worker over the roots. */
+export type ScanLauncher = (data: ScanWorkerData) => ScanHandle;
+
+/** What the transcript service needs besides the database. */
+export interface TranscriptServiceOptions {
+  dbFile: string;
+  migrationsDir: string;
+  nativeBinding: string | null;
+  defaultRoots: TranscriptRoot[];
+  launchScan: ScanLauncher;
+  /** How long a path must be quiet before it is read (appends come in bursts). */
+  debounceMs?: number;
+  /** How often a half-written whole-file session is tried again, and how many times. */
+  retryMs?: number;
+  maxRetries?: number;
+}
+
+/**
+ * Watches the transcript roots and keeps the database in step: a first scan in a worker, then every
+ * change read as it happens. Changes seen during the scan wait for it, so one file is never read twice at once.
+ */
+export class TranscriptService implements Disposable {
+  private readonly ingester: TranscriptIngester;
+  private watchers: FSWatcher[] = [];
+  private scan: ScanHandle | null = null;
+  private progressNow: TranscriptScanProgress | null = null;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly retries = new Map<string, number>();
+  private readonly deferred = new Map<string, TranscriptSourceId>();
+  private readonly running = new Map<string, Promise<void>>();
+  private changedSessions = new Set<string>();
+  private changedTimer: NodeJS.Timeout | null = null;
+  private rootPoll: NodeJS.Timeout | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly events: EventBus,
+    private readonly settings: SettingsService,
+    private readonly options: TranscriptServiceOptions,
+  ) {
+    this.ingester = new TranscriptIngester(new TranscriptStore(sqlite, projectResolverFor(sqlite)));
+  }
+
+  /** Every root: the defaults and the ones added, with whether each is on and exists. */
+  roots(): TranscriptRootView[] {
+    const { transcriptRoots } = this.settings.get();
+    const all = [
+      ...this.options.defaultRoots.map((r) => ({ ...r, builtIn: true })),
+      ...transcriptRoots.added.filter((a) => !this.options.defaultRoots.some((d) => d.path === a.path)).map((r) => ({ ...r, builtIn: false })),
+    ];
+    return all.map((r) => ({ ...r, enabled: !transcriptRoots.disabled.includes(r.path), exists: fs.existsSync(r.path) }));
+  }
+
+  /** The roots that are watched: on and present. */
+  private activeRoots(): TranscriptRoot[] {
+    return this.roots()
+      .filter((r) => r.enabled && r.exists)
+      .map(({ source, path }) => ({ source, path }));
+  }
+
+  /** Adds a root, or turns one on or off; watching restarts over the new set. */
+  updateRoot(change: { source: TranscriptSourceId; path: string; enabled?: boolean; remove?: boolean }): TranscriptRootView[] {
+    const current = this.settings.get().transcriptRoots;
+    const builtIn = this.options.defaultRoots.some((r) => r.path === change.path);
+    let added = current.added.filter((a) => a.path !== change.path);
+    if (!builtIn && !change.remove) added = [...added, { source: change.source, path: change.path }];
+    let disabled = current.disabled.filter((p) => p !== change.path);
+    if (change.enabled === false && !change.remove) disabled = [...disabled, change.path];
+    this.settings.update({ transcriptRoots: { added, disabled } });
+    void this.restart();
+    return this.roots();
+  }
+
+  /** The first scan's progress (null before it starts). */
+  progress(): TranscriptScanProgress | null {
+    return this.progressNow;
+  }
+
+  /** Starts watching and the first scan. */
+  start(): void {
+    this.watchRoots();
+    this.startScan();
+    // Roots that do not exist yet (a CLI installed later) are picked up when they appear.
+    this.rootPoll = setInterval(() => {
+      const missing = this.roots().some((r) => r.enabled && r.exists && !this.watchedPaths.has(r.path));
+      if (missing) void this.restart();
+    }, 10_000);
+    this.rootPoll.unref();
+  }
+
+  private watchedPaths = new Set<string>();
+
+  private async restart(): Promise<void> {
+    await this.stopWatching();
+    if (this.disposed) return;
+    this.watchRoots();
+    this.startScan();
+  }
+
+  private startScan(): void {
+    const roots = this.activeRoots();
+    const scan = this.options.launchScan({ dbFile: this.options.dbFile, migrationsDir: this.options.migrationsDir, nativeBinding: this.options.nativeBinding, roots });
+    this.scan = scan;
+    this.progressNow = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0, done: false, error: null };
+    scan.onMessage((message) => {
+      if (this.scan !== scan) return;
+      if (message.type === 'progress') {
+        const { type: _type, ...progress } = message;
+        this.progressNow = { ...progress, error: null };
+        this.events.emit('transcripts:progress', this.progressNow);
+      } else if (message.type === 'file') {
+        if (message.sessionId) this.sessionChanged(message.sessionId);
+      } else if (message.type === 'error') {
+        this.progressNow = { ...(this.progressNow ?? { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0 }), done: true, error: message.message };
+        this.events.emit('transcripts:progress', this.progressNow);
+      }
+    });
+    scan.onExit((error) => {
+      if (this.scan !== scan) return;
+      this.scan = null;
+      if (error && this.progressNow && !this.progressNow.done) {
+        this.progressNow = { ...this.progressNow, done: true, error: error.message };
+        this.events.emit('transcripts:progress', this.progressNow);
+      }
+      for (const [file, source] of this.deferred) this.schedule(file, source);
+      this.deferred.clear();
+    });
+  }
+
+  private watchRoots(): void {
+    for (const root of this.activeRoots()) {
+      const watcher = watch(root.path, {
+        ignoreInitial: true,
+        persistent: true,
+        depth: rootDepth(root.source),
+        ignored: (p, stats) => (stats?.isDirectory() ? isIgnoredDir(root, p) : stats?.isFile() ? !isTranscriptFile(root, p) : false),
+      });
+      const onFile = (file: string): void => {
+        if (isTranscriptFile(root, file)) this.schedule(file, root.source);
+      };
+      watcher.on('add', onFile).on('change', onFile);
+      watcher.on('error', (error) => console.error(`[transcripts] watching ${root.path} failed`, error));
+      this.watchers.push(watcher);
+      this.watchedPaths.add(root.path);
+    }
+  }
+
+  /** Reads a file soon: after it has been quiet for the debounce, and never twice at once. */
+  private schedule(file: string, source: TranscriptSourceId, delay = this.options.debounceMs ?? 75): void {
+    if (this.disposed) return;
+    if (this.scan) {
+      this.deferred.set(file, source);
+      return;
+    }
+    const existing = this.timers.get(file);
+    if (existing) clearTimeout(existing);
+    this.timers.set(
+      file,
+      setTimeout(() => {
+        this.timers.delete(file);
+        void this.ingestNow(file, source);
+      }, delay),
+    );
+  }
+
+  /** Reads one file now (also what tests and a manual refresh use). */
+  async ingestNow(file: string, source: TranscriptSourceId): Promise<void> {
+    const before = this.running.get(file);
+    const run = (async () => {
+      if (before) await before;
+      if (this.disposed) return;
+      const result = await this.ingester.ingest(file, source);
+      if (result.outcome === 'partial') {
+        const tries = (this.retries.get(file) ?? 0) + 1;
+        this.retries.set(file, tries);
+        if (tries <= (this.options.maxRetries ?? 10)) this.schedule(file, source, this.options.retryMs ?? 500);
+      } else this.retries.delete(file);
+      if (result.sessionId && result.outcome !== 'unchanged') this.sessionChanged(result.sessionId);
+    })();
+    this.running.set(file, run);
+    try {
+      await run;
+    } finally {
+      if (this.running.get(file) === run) this.running.delete(file);
+    }
+  }
+
+  /** Coalesces change notices: a busy file or a scan would otherwise send one per line. */
+  private sessionChanged(sessionId: string): void {
+    this.changedSessions.add(sessionId);
+    if (this.changedTimer) return;
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = null;
+      const ids = [...this.changedSessions];
+      this.changedSessions = new Set();
+      if (!this.disposed) this.events.emit('transcripts:changed', { sessionIds: ids });
+    }, 100);
+  }
+
+  private async stopWatching(): Promise<void> {
+    const scan = this.scan;
+    this.scan = null;
+    await Promise.all([...this.watchers.map((w) => w.close()), scan?.stop()]);
+    this.watchers = [];
+    this.watchedPaths.clear();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Resolves when the first scan has finished (for tests and the bench). */
+  async scanDone(): Promise<void> {
+    while (this.scan) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.rootPoll) clearInterval(this.rootPoll);
+    if (this.changedTimer) clearTimeout(this.changedTimer);
+    await this.stopWatching();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TranscriptSourceId } from './parsed';
+
+/** A folder Pitwall watches for one source's transcript files. */
+export interface TranscriptRoot {
+  source: TranscriptSourceId;
+  path: string;
+}
+
+/** The folders products of the VS Code family keep their user data in. */
+const VSCODE_PRODUCTS = ['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf'];
+
+/** The default roots of every source on this platform (whether or not they exist). */
+export function defaultTranscriptRoots(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): TranscriptRoot[] {
+  const claude = env.CLAUDE_CONFIG_DIR?.split(',')[0]?.trim() || path.join(home, '.claude');
+  const codex = env.CODEX_HOME || path.join(home, '.codex');
+  const appData =
+    platform === 'darwin'
+      ? path.join(home, 'Library', 'Application Support')
+      : platform === 'win32'
+        ? (env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
+        : (env.XDG_CONFIG_HOME ?? path.join(home, '.config'));
+  return [
+    { source: 'claude-code', path: path.join(claude, 'projects') },
+    { source: 'codex', path: path.join(codex, 'sessions') },
+    ...VSCODE_PRODUCTS.map((product): TranscriptRoot => ({ source: 'vscode-copilot', path: path.join(appData, product, 'User') })),
+  ];
+}
+
+/** True when `file` (inside `root`) is a transcript of the root's source. */
+export function isTranscriptFile(root: TranscriptRoot, file: string): boolean {
+  const parts = path.relative(root.path, file).split(path.sep);
+  if (parts[0] === '..' || path.isAbsolute(parts[0] ?? '')) return false;
+  const name = parts[parts.length - 1] ?? '';
+  switch (root.source) {
+    case 'claude-code':
+      // projects/<cwd>/<session>.jsonl and projects/<cwd>/<session>/subagents/agent-<id>.jsonl
+      return name.endsWith('.jsonl') && (parts.length === 2 || (parts.length === 4 && parts[2] === 'subagents'));
+    case 'codex':
+      return name.startsWith('rollout-') && name.endsWith('.jsonl');
+    case 'vscode-copilot':
+      if (!/\.jsonl?$/.test(name)) return false;
+      return (
+        (parts.length === 4 && parts[0] === 'workspaceStorage' && parts[2] === 'chatSessions') ||
+        (parts.length === 3 && parts[0] === 'globalStorage' && parts[1] === 'emptyWindowChatSessions')
+      );
+  }
+}
+
+/** How deep a watcher or a walk has to look under a root. */
+export function rootDepth(source: TranscriptSourceId): number {
+  return source === 'claude-code' ? 4 : source === 'codex' ? 5 : 4;
+}
+
+/** Folders under a VS Code root that can never hold chat sessions; skipping them keeps a walk small. */
+export function isIgnoredDir(root: TranscriptRoot, dir: string): boolean {
+  if (root.source !== 'vscode-copilot') return false;
+  const parts = path.relative(root.path, dir).split(path.sep).filter(Boolean);
+  if (parts.length === 0) return false;
+  if (parts[0] !== 'workspaceStorage' && parts[0] !== 'globalStorage') return true;
+  if (parts[0] === 'globalStorage' && parts.length >= 2 && parts[1] !== 'emptyWindowChatSessions') return true;
+  if (parts[0] === 'workspaceStorage' && parts.length >= 3 && parts[2] !== 'chatSessions') return true;
+  return false;
+}
+
+/** A transcript file found on disk. */
+export interface FoundFile {
+  path: string;
+  source: TranscriptSourceId;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Every transcript file under the roots, newest first. A VS Code `.json` with a `.jsonl` twin is left out. */
+export async function findTranscriptFiles(roots: TranscriptRoot[]): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  const walk = async (root: TranscriptRoot, dir: string, depth: number): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < rootDepth(root.source) && !isIgnoredDir(root, full)) await walk(root, full, depth + 1);
+      } else if (entry.isFile() && isTranscriptFile(root, full)) {
+        if (root.source === 'vscode-copilot' && full.endsWith('.json') && entries.some((e) => e.name === `${entry.name}l`)) continue;
+        try {
+          const stat = await fs.promises.stat(full);
+          found.push({ path: full, source: root.source, size: stat.size, mtimeMs: stat.mtimeMs });
+        } catch {
+          // Gone between the listing and the stat: nothing to read.
+        }
+      }
+    }
+  };
+  for (const root of roots) await walk(root, root.path, 1);
+  return found.sort((a, b) => b.mtimeMs - a.mtimeMs);
+}
+
+/** The project folder VS Code recorded for a chat session file's workspace, if it is a local folder. */
+export function vscodeWorkspaceFolder(sessionFile: string): string | null {
+  const workspaceJson = path.join(path.dirname(path.dirname(sessionFile)), 'workspace.json');
+  try {
+    const data = JSON.parse(fs.readFileSync(workspaceJson, 'utf8')) as { folder?: unknown };
+    if (typeof data.folder !== 'string' || !data.folder.startsWith('file://')) return null;
+    const decoded = decodeURIComponent(new URL(data.folder).pathname);
+    return /^\/[a-zA-Z]:/.test(decoded) ? decoded.slice(1) : decoded;
+  } catch {
+    return null;
+  }
+}
