@@ -28,6 +28,8 @@ async function run(): Promise<void> {
   parentPort?.on('message', (m: unknown) => {
     if (m === 'stop') stop = true;
   });
+  // Listening for 'stop' must not keep the worker alive once the scan is done.
+  parentPort?.unref();
   try {
     const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite));
     await scanTranscripts(

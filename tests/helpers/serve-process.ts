@@ -14,7 +14,8 @@ export interface ServeProcess {
 }
 
 /** Starts `node out/main/serve.js --port 0 --data-dir <dataDir>` and waits for its URL line. */
-export function startServeProcess(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
+// The default HOME is the data dir, so the served core watches transcripts there, never in the real home.
+export function startServeProcess(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir }): Promise<ServeProcess> {
   const child = spawn(process.execPath, [SERVE_ENTRY, '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

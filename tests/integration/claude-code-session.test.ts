@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
+import type { SessionSummary, Timeline } from '../../src-common/domain/transcript';
 import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
@@ -40,10 +41,11 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 describe('Claude Code in a session (real CLI, scripted model API)', () => {
   it('runs interactively in a new worktree with its own session id, answers, and writes its transcript where recorded', async () => {
     api = await startScriptedModelApi([{ text: 'Scripted answer: PITWALL-SEES-YOU-42' }]);
-    app = makeTestApp();
+    // Pitwall watches the transcripts under the agent's HOME, as it watches ~/.claude for a person.
+    const home = tempDir('pitwall-claude-home-');
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
     await app.ready;
     const project = value<Project>(await app.router.dispatch('projects:add', { path: makeRepo('claude-repo') }));
-    const home = tempDir('pitwall-claude-home-');
     const worktreePath = path.join(project.resolvedWorktreeRoot, 'agent-hello');
     const env = seedClaudeHome(home, api.url, [worktreePath]);
     const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'Claude (scripted)', kind: 'claude-code', command: CLAUDE_BIN, env }));
@@ -73,6 +75,13 @@ describe('Claude Code in a session (real CLI, scripted model API)', () => {
     expect(transcript).toContain(session.id);
     const mainLoop = api.requests.find((r) => Array.isArray(r.tools) && r.tools.length > 0);
     expect(JSON.stringify(mainLoop?.messages)).toContain('Say hello to the pit wall');
+
+    // The launched session and its transcript are one session, with the transcript's timeline.
+    const texts = async () => value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id })).entries.map((e) => (e.type === 'message' ? e.text : e.name));
+    await until(async () => (await texts()).some((t) => t.includes('PITWALL-SEES-YOU-42')), 'the transcript in the timeline', 10_000);
+    expect(await texts()).toContain('Say hello to the pit wall');
+    const all = value<SessionSummary[]>(await app.router.dispatch('history:sessions', {}));
+    expect(all.map((s) => s.id)).toEqual([session.id]);
 
     const stopped = value<Session>(await app.router.dispatch('sessions:stop', { sessionId: session.id }));
     expect(stopped.status).toBe('stopped');

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { openDatabase } from '../../db/client';
+import { scanTranscripts } from '../../src-main/transcripts/transcript-scanner';
+import { TranscriptIngester } from '../../src-main/transcripts/transcript-ingester';
+import { TranscriptStore } from '../../src-main/transcripts/transcript-store';
+
+// Run by the ingest benchmark in its own process (so its peak RSS is the scan's alone):
+//   node --import tsx tests/bench/ingest-scan-child.ts <db file> <claude projects dir>
+// Prints one JSON line: the scan's elapsed ms, the process's peak RSS (KiB) and the scan's final progress.
+
+async function main(): Promise<void> {
+  const [dbFile, projectsDir] = process.argv.slice(2);
+  if (!dbFile || !projectsDir) throw new Error('usage: ingest-scan-child.ts <db file> <claude projects dir>');
+  const database = openDatabase({ file: dbFile, migrationsDir: path.resolve(__dirname, '../../db/migrations') });
+  try {
+    const store = new TranscriptStore(database.sqlite, () => null);
+    const ingester = new TranscriptIngester(store);
+    const started = performance.now();
+    const progress = await scanTranscripts([{ source: 'claude-code', path: projectsDir }], ingester, () => {});
+    const elapsedMs = performance.now() - started;
+    process.stdout.write(`${JSON.stringify({ elapsedMs, maxRSS: process.resourceUsage().maxRSS, progress })}\n`);
+  } finally {
+    database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

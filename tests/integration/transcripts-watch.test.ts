@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../src-common/contract';
+import type { SessionSummary, Timeline, TranscriptScanProgress } from '../../src-common/domain/transcript';
+import type { Result } from '../../src-common/result';
+import type { App } from '../../src-main/app';
+import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
+import { makeRepo } from '../helpers/git-repo';
+import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { makeTestApp } from '../helpers/test-app';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/transcripts');
+let app: App | null = null;
+let api: ScriptedModelApi | null = null;
+
+afterEach(async () => {
+  await app?.dispose();
+  await api?.close();
+  app = null;
+  api = null;
+});
+afterAll(removeTempDirs);
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const got = await check();
+    if (got) return got;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('watching transcript folders', () => {
+  it('scans what is there in a worker with progress, then picks up a new file and its appends as they are written', async () => {
+    const home = tempDir('pitwall-home-');
+    const existing = path.join(home, '.claude/projects/-work-demo/8c1b1a4e-0000-4000-8000-000000000001.jsonl');
+    fs.mkdirSync(path.dirname(existing), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'git-ai-project__git-ai__example-claude-code.jsonl'), existing);
+    const codex = path.join(home, '.codex/sessions/2026/02/11/rollout-2026-02-11T05-53-33-019c4b43-1451-7af3-be4c-5576369bf1ba.jsonl');
+    fs.mkdirSync(path.dirname(codex), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'git-ai-project__git-ai__codex-session-simple.jsonl'), codex);
+
+    const progress: TranscriptScanProgress[] = [];
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
+    app.events.on('transcripts:progress', (p) => progress.push(p));
+    await app.transcripts.scanDone();
+    expect(progress.at(-1)).toMatchObject({ done: true, filesDone: 2, filesTotal: 2, error: null });
+    expect(progress.at(-1)!.bytesDone).toBe(fs.statSync(existing).size + fs.statSync(codex).size);
+    const listed = value<SessionSummary[]>(await app.router.dispatch('history:sessions', {}));
+    expect(listed.map((s) => s.agentKind).sort()).toEqual(['claude-code', 'codex']);
+    expect(value<SessionSummary[]>(await app.router.dispatch('history:sessions', { source: 'codex' })).map((s) => s.title)).toEqual(['Refactor src/main.rs to add a greeting function.']);
+
+    const changed: EventPayload<'transcripts:changed'>[] = [];
+    app.events.on('transcripts:changed', (p) => changed.push(p));
+    const fresh = path.join(home, '.claude/projects/-work-demo/8c1b1a4e-0000-4000-8000-0000000000ff.jsonl');
+    const line = (uuid: string, type: 'user' | 'assistant', text: string) =>
+      `${JSON.stringify({ type, uuid, sessionId: 'x', timestamp: new Date().toISOString(), cwd: '/work/demo', message: type === 'user' ? { role: 'user', content: text } : { id: `msg_${uuid}`, role: 'assistant', model: 'claude-test', content: [{ type: 'text', text }], usage: { input_tokens: 3, output_tokens: 5 } } })}\n`;
+    fs.writeFileSync(fresh, line('u1', 'user', 'Find the flux capacitor'));
+    const found = await until(async () => value<SessionSummary[]>(await app!.router.dispatch('history:sessions', { query: 'capacitor' }))[0], 'the new session in a search');
+    expect(found.hits[0]!.snippet).toContain('\u0001capacitor\u0002');
+    fs.appendFileSync(fresh, line('a1', 'assistant', 'The capacitor is in the DeLorean'));
+    const timeline = await until(async () => {
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: found.id }));
+      return t.entries.length === 2 ? t : null;
+    }, 'the appended answer');
+    expect(timeline.entries[1]).toMatchObject({ type: 'message', role: 'assistant', text: 'The capacitor is in the DeLorean', tokens: { input: 3, output: 5 } });
+    expect(changed.some((c) => c.sessionIds.includes(found.id))).toBe(true);
+  });
+
+  it('lists roots with whether they exist, adds one, and turns one off', async () => {
+    const home = tempDir('pitwall-home-');
+    fs.mkdirSync(path.join(home, '.claude/projects'), { recursive: true });
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
+    const roots = value<{ source: string; path: string; exists: boolean; enabled: boolean }[]>(await app.router.dispatch('transcripts:roots', {}));
+    expect(roots.find((r) => r.source === 'claude-code')).toMatchObject({ path: path.join(home, '.claude/projects'), exists: true, enabled: true });
+    expect(roots.find((r) => r.source === 'codex')).toMatchObject({ exists: false });
+    const extra = tempDir('pitwall-extra-root-');
+    let next = value<{ path: string; enabled: boolean; builtIn: boolean }[]>(await app.router.dispatch('transcripts:update-root', { source: 'claude-code', path: extra }));
+    expect(next.find((r) => r.path === extra)).toMatchObject({ enabled: true, builtIn: false });
+    next = value(await app.router.dispatch('transcripts:update-root', { source: 'claude-code', path: path.join(home, '.claude/projects'), enabled: false }));
+    expect(next.find((r) => r.path === path.join(home, '.claude/projects'))).toMatchObject({ enabled: false });
+    const bad = await app.router.dispatch('transcripts:update-root', { source: 'claude-code', path: 'relative/path' });
+    expect(bad.ok ? null : bad.error.message).toMatch(/absolute path/);
+  });
+
+  it('shows a real Claude Code session run outside Pitwall, with its tool call, soon after the CLI writes it', async () => {
+    api = await startScriptedModelApi([
+      { toolUse: { name: 'Write', input: { file_path: 'NOTES.md', content: 'pit stop notes\n' } } },
+      { text: 'Wrote the notes: WATCHED-BY-PITWALL' },
+    ]);
+    const home = tempDir('pitwall-claude-home-');
+    const repo = makeRepo('outside-repo');
+    const env = seedClaudeHome(home, api.url, [repo]);
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
+    await app.transcripts.scanDone();
+    const seenAt = new Map<string, number>();
+    app.events.on('transcripts:changed', () => seenAt.set('changed', Date.now()));
+
+    const child = spawn(CLAUDE_BIN, ['-p', 'Write pit stop notes', '--permission-mode', 'acceptEdits', '--output-format', 'text'], {
+      cwd: repo,
+      env: { ...process.env, ...env, NOTES_PATH: path.join(repo, 'NOTES.md') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toContain('WATCHED-BY-PITWALL');
+
+    const session = await until(async () => value<SessionSummary[]>(await app!.router.dispatch('history:sessions', { agentKind: 'claude-code' }))[0], 'the session from the CLI');
+    const timeline = await until(async () => {
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id }));
+      return t.entries.some((e) => e.type === 'message' && e.text.includes('WATCHED-BY-PITWALL')) && t.entries.some((e) => e.type === 'tool' && e.output !== null) ? t : null;
+    }, 'the messages and the tool call');
+    expect(timeline.entries.find((e) => e.type === 'message' && e.role === 'user')).toMatchObject({ text: 'Write pit stop notes' });
+    expect(timeline.entries.find((e) => e.type === 'tool')).toMatchObject({ name: 'Write', status: 'succeeded' });
+    expect(timeline.session.cwd).toBe(fs.realpathSync(repo));
+    expect(fs.readFileSync(path.join(repo, 'NOTES.md'), 'utf8')).toBe('pit stop notes\n');
+  });
+});
