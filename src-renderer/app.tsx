@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { getClient } from './api/client';
 import { navigate, useRoute, type Section } from './hooks/use-route';
 import { ApprovalsPage } from './pages/approvals-page';
+import { HistoryPage } from './pages/history-page';
+import { UsagePage } from './pages/usage-page';
 import { ProjectsPage } from './pages/projects-page';
 import { SessionsPage } from './pages/sessions-page';
 import { SettingsPage } from './pages/settings-page';
@@ -10,6 +12,8 @@ import { TasksPage } from './pages/tasks-page';
 const NAV: { section: Section; label: string; icon: string }[] = [
   { section: 'projects', label: 'Projects', icon: '▤' },
   { section: 'sessions', label: 'Sessions', icon: '▶' },
+  { section: 'history', label: 'History', icon: '◷' },
+  { section: 'usage', label: 'Usage', icon: '▮' },
   { section: 'approvals', label: 'Approvals', icon: '✓' },
   { section: 'tasks', label: 'Tasks', icon: '☰' },
   { section: 'settings', label: 'Settings', icon: '⚙' },
@@ -72,6 +76,8 @@ export function App() {
       <main className="content">
         {route.section === 'projects' && <ProjectsPage selectedId={route.id} />}
         {route.section === 'sessions' && <SessionsPage openId={route.id} />}
+        {route.section === 'history' && <HistoryPage openId={route.id} />}
+        {route.section === 'usage' && <UsagePage />}
         {route.section === 'approvals' && <ApprovalsPage />}
         {route.section === 'tasks' && <TasksPage />}
         {route.section === 'settings' && <SettingsPage />}

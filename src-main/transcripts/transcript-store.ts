@@ -92,7 +92,7 @@ export class TranscriptStore {
       insertMessage: s(`INSERT OR IGNORE INTO messages (id, created_at, updated_at, session_id, role, text, sequence, timestamp, external_id, model, kind, usage_key)
         VALUES (@id, @now, @now, @sessionId, @role, @text, @sequence, @timestamp, @key, @model, @kind, @usageKey)`),
       toolExists: s(`SELECT 1 FROM tool_calls WHERE session_id = ? AND external_id = ? AND status = ? LIMIT 1`),
-      toolFirst: s(`SELECT name FROM tool_calls WHERE session_id = ? AND external_id = ? ORDER BY seq LIMIT 1`),
+      toolFirst: s(`SELECT name FROM tool_calls WHERE session_id = ? AND external_id = ? AND status = 'called' LIMIT 1`),
       insertTool: s(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, input, output_summary, status, decided_by, turn)
         VALUES (@id, @at, @now, @sessionId, @key, @name, @input, @output, @status, 'transcript', @sequence)`),
       usage: s(`SELECT key, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens FROM usage_records WHERE key = ?`),

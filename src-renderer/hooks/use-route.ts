@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The app's sections, as the sidebar lists them. */
-export const SECTIONS = ['projects', 'sessions', 'approvals', 'tasks', 'settings'] as const;
+export const SECTIONS = ['projects', 'sessions', 'history', 'usage', 'approvals', 'tasks', 'settings'] as const;
 /** One of {@link SECTIONS}. */
 export type Section = (typeof SECTIONS)[number];
 
