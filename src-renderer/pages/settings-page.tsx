@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { RULE_EFFECTS, RULE_SCOPES, type PermissionRule } from '../../src-common/domain/approval';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
+import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
 import { useResource } from '../hooks/use-resource';
 
 function RuleForm() {
@@ -220,6 +221,8 @@ export function SettingsPage() {
       </section>
       <RulesSection />
       <ProfilesSection />
+      <TranscriptRootsSection />
+      <TranscriptProblemsSection />
     </div>
   );
 }

@@ -67,4 +67,15 @@ test('a new session file in a watched folder appears in the list, search finds i
   await expect(page.getByRole('img', { name: 'Tokens per day' })).toBeVisible();
   await expect(page.locator('table').filter({ hasText: 'Responses' }).first()).toContainText('claude-code');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'usage.png'), fullPage: true });
+
+  // A broken file is shown with where and why, and the rest of it is still read.
+  const broken = path.join(home, '.claude/projects/-home-dev-shop/8c1b1a4e-0000-4000-8000-000000000002.jsonl');
+  fs.writeFileSync(broken, `{"type":"user","message":\n${JSON.stringify({ type: 'user', uuid: 'ok', sessionId: 'b', message: { role: 'user', content: 'still read after a bad line' } })}\n`);
+  await page.goto(`${serve.url}#/settings`);
+  const diagnostics = page.getByRole('region', { name: 'Transcript diagnostics' });
+  await expect(diagnostics).toContainText(broken);
+  await expect(diagnostics).toContainText('at byte 0: malformed JSON');
+  await expect(page.getByRole('region', { name: 'Transcript folders' })).toContainText(path.join(home, '.claude/projects'));
+  await page.goto(`${serve.url}#/history`);
+  await expect(page.getByRole('button', { name: /still read after a bad line/ })).toBeVisible();
 });
