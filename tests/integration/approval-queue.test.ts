@@ -62,10 +62,10 @@ describe('the approval queue', () => {
 
   it('keeps the timeout as a validated setting', async () => {
     await setup();
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: null });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toMatchObject({ approvalTimeoutSeconds: null });
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ approvalTimeoutSeconds: 600 });
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: 600 });
+    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toMatchObject({ approvalTimeoutSeconds: 600 });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toMatchObject({ approvalTimeoutSeconds: 600 });
   });
 
   it('cancels pending approvals when their session ends', async () => {

@@ -96,7 +96,13 @@ describe('headless shell', () => {
       ws.on('open', resolve);
       ws.on('error', reject);
     });
-    const received = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    // Other events (the transcript scan's progress) may come first; wait for the one this request causes.
+    const received = new Promise<unknown>((resolve) =>
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { event: string };
+        if (message.event === 'projects:changed') resolve(message);
+      }),
+    );
     const added = (await (await rpc('projects:add', { path: makeRepo() })).json()) as { ok: true; value: { id: string } };
     expect(await received).toEqual({ event: 'projects:changed', payload: { projectId: added.value.id } });
     ws.close();
