@@ -218,7 +218,8 @@ export class SessionService implements Disposable {
     const rows = this.db
       .select()
       .from(sessions)
-      .where(projectId ? and(isNull(sessions.deletedAt), eq(sessions.projectId, projectId)) : isNull(sessions.deletedAt))
+      // Sessions read from transcript files live in History; this list is what runs (or ran) here.
+      .where(and(isNull(sessions.deletedAt), eq(sessions.source, 'launched'), projectId ? eq(sessions.projectId, projectId) : undefined))
       .orderBy(desc(sessions.createdAt))
       .all();
     return this.toSessions(rows);

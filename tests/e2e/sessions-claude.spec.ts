@@ -55,8 +55,8 @@ test('start Claude Code in a new worktree from the UI and watch it answer in the
   await expect(facts).toContainText('agent/greeting');
   const transcriptPath = (await page.getByTestId('transcript-path').textContent())!;
   expect(transcriptPath).toContain(path.join(home, '.claude', 'projects'));
-  await expect.poll(() => fs.existsSync(transcriptPath), { timeout: 15_000 }).toBe(true);
-  expect(fs.readFileSync(transcriptPath, 'utf8')).toContain('Greet the pit wall');
+  // Claude Code writes its mode lines first and the prompt a moment later.
+  await expect.poll(() => fs.existsSync(transcriptPath) && fs.readFileSync(transcriptPath, 'utf8').includes('Greet the pit wall'), { timeout: 15_000 }).toBe(true);
 
   // Typing into the terminal reaches the agent: a second prompt is answered too.
   await terminal.click();
