@@ -9,18 +9,23 @@ import type { App } from '../../src-main/app';
 import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { startScriptedResponsesApi, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/transcripts');
 let app: App | null = null;
 let api: ScriptedModelApi | null = null;
+let responses: ScriptedResponsesApi | null = null;
+const CODEX_BIN = path.resolve(__dirname, '../../node_modules/.bin/codex');
 
 afterEach(async () => {
   await app?.dispose();
   await api?.close();
+  await responses?.close();
   app = null;
   api = null;
+  responses = null;
 });
 afterAll(removeTempDirs);
 
@@ -126,5 +131,43 @@ describe('watching transcript folders', () => {
     expect(timeline.entries.find((e) => e.type === 'tool')).toMatchObject({ name: 'Write', status: 'succeeded' });
     expect(timeline.session.cwd).toBe(fs.realpathSync(repo));
     expect(fs.readFileSync(path.join(repo, 'NOTES.md'), 'utf8')).toBe('pit stop notes\n');
+  });
+
+  it('shows a real Codex CLI session, with its command and its tokens counted once per call', async () => {
+    responses = await startScriptedResponsesApi([{ functionCall: { name: 'exec_command', arguments: { cmd: 'echo pit > notes.txt' } } }, { text: 'All done: CODEX-WATCHED' }]);
+    const home = tempDir('pitwall-codex-home-');
+    // An installed Codex has its sessions folder; Pitwall watches it from the start.
+    fs.mkdirSync(path.join(home, '.codex', 'sessions'), { recursive: true });
+    const work = makeRepo('codex-repo');
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
+    await app.transcripts.scanDone();
+    const child = spawn(
+      CODEX_BIN,
+      ['exec', '--skip-git-repo-check', '--json', '-c', 'model_provider=mock', '-c', `model_providers.mock={name="mock",base_url="${responses.url}",wire_api="responses",env_key="MOCK_KEY"}`,
+        '--dangerously-bypass-approvals-and-sandbox', '-m', 'gpt-5-codex', 'Write pit notes'],
+      { cwd: work, env: { ...process.env, HOME: home, CODEX_HOME: path.join(home, '.codex'), MOCK_KEY: 'scripted' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(fs.readFileSync(path.join(work, 'notes.txt'), 'utf8')).toBe('pit\n');
+
+    const timeline = await until(async () => {
+      const session = value<SessionSummary[]>(await app!.router.dispatch('history:sessions', { source: 'codex' }))[0];
+      if (!session) return null;
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id }));
+      return t.entries.some((e) => e.type === 'message' && e.text.includes('CODEX-WATCHED')) && t.entries.some((e) => e.type === 'tool' && e.output !== null) ? t : null;
+    }, 'the Codex session with its command');
+    expect(timeline.entries.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? [e.role, e.text] : null))).toEqual([
+      ['user', 'Write pit notes'],
+      ['assistant', 'All done: CODEX-WATCHED'],
+    ]);
+    expect(timeline.entries.find((e) => e.type === 'tool')).toMatchObject({ name: 'exec_command', status: 'succeeded', input: JSON.stringify({ cmd: 'echo pit > notes.txt' }) });
+    // Two model calls of 1200 and 1300 input tokens (1000 of each cached) and 40 output each; the CLI
+    // reports them as running totals, which are counted as their differences.
+    expect(timeline.session.tokens).toEqual({ input: 500, output: 80, cacheRead: 2000, cacheWrite: 0 });
+    expect(timeline.session.models).toEqual(['gpt-5-codex']);
   });
 });
