@@ -302,6 +302,14 @@ export const transcriptFiles = sqliteTable('transcript_files', {
   problemCount: integer('problem_count').notNull().default(0),
 });
 
+/** Token counts of a response or a rollup. */
+const tokenColumns = () => ({
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+  cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+});
+
 /** Token usage per API response, deduplicated by key (local, derived from transcripts). */
 export const usageRecords = sqliteTable(
   'usage_records',
@@ -312,10 +320,7 @@ export const usageRecords = sqliteTable(
     agentKind: text('agent_kind').notNull(),
     model: text('model').notNull(),
     projectKey: text('project_key').notNull(),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
-    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    ...tokenColumns(),
   },
   (t) => [index('usage_records_session_idx').on(t.sessionId)],
 );
@@ -328,10 +333,7 @@ export const usageDaily = sqliteTable(
     agentKind: text('agent_kind').notNull(),
     model: text('model').notNull(),
     projectKey: text('project_key').notNull(),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
-    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    ...tokenColumns(),
     responses: integer('responses').notNull().default(0),
   },
   (t) => [uniqueIndex('usage_daily_key').on(t.day, t.agentKind, t.model, t.projectKey)],

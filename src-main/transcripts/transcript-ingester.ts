@@ -26,6 +26,29 @@ export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 /** Rows are written in transactions of about this many bytes of input. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 const HEAD_BYTES = 1024;
+/** How many bytes of VS Code logs may be kept replayed in memory. */
+const MAX_CACHED_LOG_BYTES = 256 * 1024 * 1024;
+
+interface ReplayedLog {
+  inode: number;
+  offset: number;
+  head: string | null;
+  state: unknown;
+}
+
+/** The bytes of a file from `start` to its end. */
+async function readFrom(file: string, start: number): Promise<Buffer> {
+  if (start === 0) return fs.promises.readFile(file);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.max(0, size - start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
 
 const AGENT_KIND: Record<TranscriptSourceId, string> = { 'claude-code': 'claude-code', codex: 'codex', 'vscode-copilot': 'copilot' };
 const LINE_PARSERS: Partial<Record<TranscriptSourceId, LineParser<unknown>>> = {
@@ -55,7 +78,21 @@ function headLength(hash: string | null): number {
  * VS Code's sessions. Bad lines become problems on the file; the rest is still read.
  */
 export class TranscriptIngester {
+  /** Replayed VS Code mutation logs, newest use last, bounded by the size of their files. */
+  private readonly logs = new Map<string, ReplayedLog>();
+
   constructor(private readonly store: TranscriptStore) {}
+
+  private remember(file: string, log: ReplayedLog): void {
+    this.logs.delete(file);
+    this.logs.set(file, log);
+    let total = [...this.logs.values()].reduce((n, l) => n + l.offset, 0);
+    for (const [key, value] of this.logs) {
+      if (total <= MAX_CACHED_LOG_BYTES || key === file) break;
+      this.logs.delete(key);
+      total -= value.offset;
+    }
+  }
 
   async ingest(file: string, source: TranscriptSourceId): Promise<IngestResult> {
     let stat: fs.Stats;
@@ -150,29 +187,40 @@ export class TranscriptIngester {
       this.store.recordProblems({ ...base, offset: cursor?.offset ?? 0, status: 'problem' }, [{ offset: 0, reason: `file of ${stat.size} bytes is larger than the ${MAX_WHOLE_FILE_BYTES / 1024 / 1024} MB limit` }]);
       return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
     }
-    const buffer = await fs.promises.readFile(file);
     let data: unknown;
     const problems: IngestProblem[] = [];
-    let consumed = buffer.length;
+    let consumed: number;
+    let bytesRead: number;
     if (file.endsWith('.jsonl')) {
+      // While running, the replayed log is kept: an append applies only its new lines.
+      const cached = this.logs.get(file);
+      const resume = cached && cached.inode === stat.ino && stat.size >= cached.offset && (await headHash(file, headLength(cached.head))) === cached.head ? cached : null;
+      const from = resume?.offset ?? 0;
+      const buffer = await readFrom(file, from);
+      bytesRead = buffer.length;
       // Only complete lines: the last one may still be being written.
-      consumed = buffer.lastIndexOf(10) + 1;
+      const complete = buffer.lastIndexOf(10) + 1;
+      consumed = from + complete;
       const lines: { text: string; offset: number }[] = [];
       let start = 0;
-      while (start < consumed) {
+      while (start < complete) {
         const end = buffer.indexOf(10, start);
-        lines.push({ text: buffer.toString('utf8', start, end), offset: start });
+        lines.push({ text: buffer.toString('utf8', start, end), offset: from + start });
         start = end + 1;
       }
-      const replay = replayMutationLog(lines);
+      const replay = replayMutationLog(lines, resume?.state);
       data = replay.state;
       problems.push(...replay.problems);
       if (data === undefined) {
+        this.logs.delete(file);
         if (consumed === 0) return this.retryLater(base, cursor);
         this.store.recordProblems({ ...base, offset: 0, status: 'problem' }, problems.length ? problems : [{ offset: 0, reason: 'no initial snapshot line' }]);
-        return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: problems.length || 1 };
+        return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: bytesRead, problems: problems.length || 1 };
       }
+      this.remember(file, { inode: stat.ino, offset: consumed, head: await headHash(file, Math.min(HEAD_BYTES, consumed)), state: data });
     } else {
+      const buffer = await fs.promises.readFile(file);
+      bytesRead = consumed = buffer.length;
       try {
         data = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));
       } catch {
@@ -198,7 +246,7 @@ export class TranscriptIngester {
       output,
       reconcile: true,
     });
-    return { path: file, outcome: 'ingested', sessionId, bytes: buffer.length, problems: output.problems.length };
+    return { path: file, outcome: 'ingested', sessionId, bytes: bytesRead, problems: output.problems.length };
   }
 
   private retryLater(base: Omit<FileCursor, 'offset' | 'status' | 'sessionId' | 'problemCount'>, cursor: FileCursor | null): IngestResult {

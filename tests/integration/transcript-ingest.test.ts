@@ -225,6 +225,28 @@ describe('incremental reading', () => {
     expect((db.sqlite.prepare(`SELECT count(*) AS n FROM messages`).get() as { n: number }).n).toBe(6);
   });
 
+  it('applies only the new lines of an appended VS Code mutation log, and starts over when it is compacted', async () => {
+    const { db, ingester, dir } = setup();
+    const file = path.join(dir, 'workspaceStorage/w/chatSessions/log.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const request = (i: number) => ({ requestId: `r${i}`, timestamp: 1_760_000_000_000 + i, message: { text: `question ${i}` }, response: [{ value: `answer ${i}` }] });
+    fs.writeFileSync(file, `${JSON.stringify({ kind: 0, v: { version: 3, sessionId: 'log', requests: [request(0)] } })}\n`);
+    await ingester.ingest(file, 'vscode-copilot');
+    const append = `${JSON.stringify({ kind: 2, k: ['requests'], v: [request(1)] })}\n${JSON.stringify({ kind: 1, k: ['customTitle'], v: 'Two questions' })}\n`;
+    fs.appendFileSync(file, append);
+    const second = await ingester.ingest(file, 'vscode-copilot');
+    expect(second.bytes).toBe(Buffer.byteLength(append));
+    expect(db.sqlite.prepare(`SELECT text FROM messages ORDER BY sequence`).all()).toEqual([{ text: 'question 0' }, { text: 'answer 0' }, { text: 'question 1' }, { text: 'answer 1' }]);
+    // VS Code compacts the log back to one snapshot line: a new file, read whole.
+    const compacted = `${JSON.stringify({ kind: 0, v: { version: 3, sessionId: 'log', customTitle: 'Two questions', requests: [request(0), request(1), request(2)] } })}\n`;
+    fs.writeFileSync(`${file}.tmp`, compacted);
+    fs.renameSync(`${file}.tmp`, file);
+    const third = await ingester.ingest(file, 'vscode-copilot');
+    expect(third.bytes).toBe(Buffer.byteLength(compacted));
+    expect((db.sqlite.prepare(`SELECT count(*) AS n FROM messages`).get() as { n: number }).n).toBe(6);
+    expect(db.sqlite.prepare(`SELECT title FROM sessions`).get()).toEqual({ title: 'Two questions' });
+  });
+
   it('reconciles a rewritten VS Code session by request: a grown answer replaces the old text, nothing doubles', async () => {
     const { db, ingester, dir } = setup();
     const file = path.join(dir, 'workspaceStorage/w/chatSessions/s1.json');

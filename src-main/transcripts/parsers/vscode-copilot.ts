@@ -7,9 +7,9 @@ import { asCount, asRecord, asString, bounded, emptyOutput, seenAt, titleFrom, t
  * parsed whole: rows are then reconciled by request id, because a response can be rewritten.
  */
 
-/** Replays an ObjectMutationLog into the session object; returns problems for lines it could not apply. */
-export function replayMutationLog(lines: { text: string; offset: number }[]): { state: unknown; problems: { offset: number; reason: string }[] } {
-  let state: unknown;
+/** Replays an ObjectMutationLog (onto `initial`, when continuing) into the session object; returns problems for lines it could not apply. */
+export function replayMutationLog(lines: { text: string; offset: number }[], initial?: unknown): { state: unknown; problems: { offset: number; reason: string }[] } {
+  let state: unknown = initial;
   const problems: { offset: number; reason: string }[] = [];
   for (const { text, offset } of lines) {
     if (!text.trim()) continue;
