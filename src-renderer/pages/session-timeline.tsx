@@ -85,7 +85,7 @@ export function SessionTimeline({ sessionId }: { sessionId: string }) {
   );
   if (timeline.error) return <ErrorBanner error={timeline.error} onRetry={timeline.reload} />;
   if (!timeline.data) return <LoadingRows label="Loading the timeline…" />;
-  const { session, entries } = timeline.data;
+  const { session, entries, worktreeId } = timeline.data;
   return (
     <section className="timeline card" aria-label={`Timeline of ${session.title ?? 'session'}`}>
       <header>
@@ -96,6 +96,7 @@ export function SessionTimeline({ sessionId }: { sessionId: string }) {
           {session.projectId ? (
             <a href={`#/projects/${session.projectId}`} onClick={(e) => { e.preventDefault(); navigate('projects', session.projectId); }}>
               {session.projectName}
+              {worktreeId ? ' · its worktree' : ''}
             </a>
           ) : session.cwd ? (
             <span className="mono">{session.cwd}</span>

@@ -75,6 +75,12 @@ function SessionFacts({ session }: { session: Session }) {
           <>
             <dt>Transcript</dt>
             <dd className="mono small" data-testid="transcript-path">{session.transcriptPath}</dd>
+            <dt>Timeline</dt>
+            <dd>
+              <a href={`#/history/${session.id}`} onClick={(e) => { e.preventDefault(); navigate('history', session.id); }}>
+                Messages and tool calls
+              </a>
+            </dd>
           </>
         ) : null}
       </dl>

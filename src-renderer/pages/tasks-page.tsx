@@ -8,19 +8,26 @@ import { TaskReview } from './task-review';
 
 const TITLES: Record<TaskColumn, string> = { backlog: 'Backlog', in_progress: 'In progress', waiting_approval: 'Waiting for approval', verified: 'Verified' };
 
+/** "ui, backend" -> ['ui', 'backend'], without blanks or repeats. */
+function labelList(text: string): string[] {
+  return [...new Set(text.split(',').map((l) => l.trim()).filter(Boolean))];
+}
+
 function NewTaskForm({ projectId }: { projectId: string }) {
   const profiles = useResource(() => getClient().api.profiles.list({}), []);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [profileId, setProfileId] = useState('');
+  const [labels, setLabels] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    const result = await getClient().api.tasks.create({ projectId, title, description, labels: [], profileId: profileId || null });
+    const result = await getClient().api.tasks.create({ projectId, title, description, labels: labelList(labels), profileId: profileId || null });
     if (!result.ok) setError(result.error.message);
     else {
       setTitle('');
       setDescription('');
+      setLabels('');
       setError(null);
     }
   };
@@ -46,6 +53,10 @@ function NewTaskForm({ projectId }: { projectId: string }) {
       <div className="field">
         <label htmlFor="task-description">Details (optional)</label>
         <textarea id="task-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="task-labels">Labels (optional, comma separated)</label>
+        <input id="task-labels" value={labels} placeholder="ui, backend" onChange={(e) => setLabels(e.target.value)} />
       </div>
       <div className="row">
         <button type="submit" className="button primary" disabled={!title.trim()}>
@@ -138,6 +149,13 @@ export function TasksPage() {
                       onKeyDown={(e) => onCardKey(e, task)}
                     >
                       <div className="task-title">{task.title}</div>
+                      {task.labels.length > 0 ? (
+                        <div className="row wrap">
+                          {task.labels.map((l) => (
+                            <span key={l} className="label-chip">{l}</span>
+                          ))}
+                        </div>
+                      ) : null}
                       <div className="row wrap small muted">
                         {task.branch ? <span className="mono">{task.branch}</span> : null}
                         {task.diffSummary ? (

@@ -44,8 +44,10 @@ test('a task runs Claude Code, waits for approval with its diff and verify resul
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tasks' }).click();
   await page.getByLabel('Task', { exact: true }).fill('Add a greeting file');
   await page.getByLabel('Agent').selectOption({ label: 'Claude Code (scripted model)' });
+  await page.getByLabel(/Labels/).fill('docs, greeting, docs');
   await page.getByRole('button', { name: 'Add task' }).click();
   const card = page.getByTestId('task-card').filter({ hasText: 'Add a greeting file' });
+  await expect(card.locator('.label-chip')).toHaveText(['docs', 'greeting']);
   await expect(page.getByTestId('column-backlog').getByTestId('task-card')).toHaveCount(1);
   await card.click();
   await page.getByRole('button', { name: 'Start task' }).click();
