@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The agents whose transcript files Pitwall reads. */
-export const TRANSCRIPT_SOURCES = ['claude-code', 'codex', 'vscode-copilot'] as const;
+export const TRANSCRIPT_SOURCES = ['claude-code', 'codex', 'vscode-copilot', 'gemini'] as const;
 /** One of {@link TRANSCRIPT_SOURCES}. */
 export type TranscriptSource = (typeof TRANSCRIPT_SOURCES)[number];
 

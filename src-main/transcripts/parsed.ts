@@ -1,7 +1,7 @@
 /** What a transcript parser produces from some lines (or a whole file); the store turns it into rows. */
 
 /** The agents whose transcripts Pitwall reads. */
-export type TranscriptSourceId = 'claude-code' | 'codex' | 'vscode-copilot';
+export type TranscriptSourceId = 'claude-code' | 'codex' | 'vscode-copilot' | 'gemini';
 
 /** Facts about the session a file belongs to; each is merged into what is already known. */
 export interface SessionFacts {
@@ -25,6 +25,8 @@ export interface ParsedMessage {
   timestamp: number | null;
   model: string | null;
   usageKey: string | null;
+  /** A later record with the same key replaces this one (Gemini streams a message as repeated records). */
+  replace?: boolean;
 }
 
 /** A step in a tool call's life: requested by the model, then answered. */

@@ -4,6 +4,7 @@ import { emptyOutput, type IngestProblem, type ParseOutput, type TranscriptSourc
 import { readLines } from './line-reader';
 import { claudeCodeParser } from './parsers/claude-code';
 import { codexParser } from './parsers/codex';
+import { geminiParser, parseGeminiSession } from './parsers/gemini';
 import { lineContext, type LineParser } from './parsers/line-parser';
 import { parseVscodeSession, replayMutationLog, vscodeSessionIdFromPath } from './parsers/vscode-copilot';
 import { vscodeWorkspaceFolder } from './transcript-sources';
@@ -50,10 +51,11 @@ async function readFrom(file: string, start: number): Promise<Buffer> {
   }
 }
 
-const AGENT_KIND: Record<TranscriptSourceId, string> = { 'claude-code': 'claude-code', codex: 'codex', 'vscode-copilot': 'copilot' };
+const AGENT_KIND: Record<TranscriptSourceId, string> = { 'claude-code': 'claude-code', codex: 'codex', 'vscode-copilot': 'copilot', gemini: 'gemini' };
 const LINE_PARSERS: Partial<Record<TranscriptSourceId, LineParser<unknown>>> = {
   'claude-code': claudeCodeParser as LineParser<unknown>,
   codex: codexParser as LineParser<unknown>,
+  gemini: geminiParser as LineParser<unknown>,
 };
 
 /** `<length>:<sha1>` of the first bytes already read: if they change, the file was replaced. */
@@ -108,7 +110,8 @@ export class TranscriptIngester {
       return { path: file, outcome: 'unchanged', sessionId: cursor.sessionId, bytes: 0, problems: 0 };
     }
     try {
-      const parser = LINE_PARSERS[source];
+      // Gemini's older chats are whole .json files; every other .jsonl is read line by line.
+      const parser = file.endsWith('.jsonl') ? LINE_PARSERS[source] : undefined;
       return parser ? await this.ingestLines(file, source, parser, stat, cursor) : await this.ingestWhole(file, source, stat, cursor);
     } catch (error) {
       return this.unreadable(file, source, stat, `cannot read the file: ${(error as Error).message}`);
@@ -230,14 +233,14 @@ export class TranscriptIngester {
     }
     let parsed: ReturnType<typeof parseVscodeSession>;
     try {
-      parsed = parseVscodeSession(data, vscodeSessionIdFromPath(file));
+      parsed = source === 'gemini' ? parseGeminiSession(data, null) : parseVscodeSession(data, vscodeSessionIdFromPath(file));
     } catch (error) {
       this.store.recordProblems({ ...base, offset: 0, status: 'problem' }, [{ offset: 0, reason: (error as Error).message }]);
       return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
     }
     const { sessionId: externalId, ...output } = parsed;
     output.problems.push(...problems);
-    output.session.cwd ??= vscodeWorkspaceFolder(file) ?? undefined;
+    if (source === 'vscode-copilot') output.session.cwd ??= vscodeWorkspaceFolder(file) ?? undefined;
     const sessionId = this.store.apply({
       cursor: { ...base, offset: consumed, status: 'ok' },
       source,

@@ -25,6 +25,7 @@ export function defaultTranscriptRoots(env: NodeJS.ProcessEnv = process.env, pla
   return [
     { source: 'claude-code', path: path.join(claude, 'projects') },
     { source: 'codex', path: path.join(codex, 'sessions') },
+    { source: 'gemini', path: path.join(home, '.gemini', 'tmp') },
     ...VSCODE_PRODUCTS.map((product): TranscriptRoot => ({ source: 'vscode-copilot', path: path.join(appData, product, 'User') })),
   ];
 }
@@ -40,6 +41,9 @@ export function isTranscriptFile(root: TranscriptRoot, file: string): boolean {
       return name.endsWith('.jsonl') && (parts.length === 2 || (parts.length === 4 && parts[2] === 'subagents'));
     case 'codex':
       return name.startsWith('rollout-') && name.endsWith('.jsonl');
+    case 'gemini':
+      // tmp/<project hash>/chats/session-*.json(l), and chats/<parent session>/<id>.jsonl for subagents
+      return (parts.length === 3 && parts[1] === 'chats' && /^session-.*\.jsonl?$/.test(name)) || (parts.length === 4 && parts[1] === 'chats' && name.endsWith('.jsonl'));
     case 'vscode-copilot':
       if (!/\.jsonl?$/.test(name)) return false;
       return (
@@ -56,6 +60,10 @@ export function rootDepth(source: TranscriptSourceId): number {
 
 /** Folders under a VS Code root that can never hold chat sessions; skipping them keeps a walk small. */
 export function isIgnoredDir(root: TranscriptRoot, dir: string): boolean {
+  if (root.source === 'gemini') {
+    const parts = path.relative(root.path, dir).split(path.sep).filter(Boolean);
+    return parts.length >= 2 && parts[1] !== 'chats';
+  }
   if (root.source !== 'vscode-copilot') return false;
   const parts = path.relative(root.path, dir).split(path.sep).filter(Boolean);
   if (parts.length === 0) return false;
@@ -88,7 +96,8 @@ export async function findTranscriptFiles(roots: TranscriptRoot[]): Promise<Foun
       if (entry.isDirectory()) {
         if (depth < rootDepth(root.source) && !isIgnoredDir(root, full)) await walk(root, full, depth + 1);
       } else if (entry.isFile() && isTranscriptFile(root, full)) {
-        if (root.source === 'vscode-copilot' && full.endsWith('.json') && entries.some((e) => e.name === `${entry.name}l`)) continue;
+        // A .json with a .jsonl twin was migrated (VS Code, Gemini): the .jsonl is the live one.
+        if (full.endsWith('.json') && entries.some((e) => e.name === `${entry.name}l`)) continue;
         try {
           const stat = await fs.promises.stat(full);
           found.push({ path: full, source: root.source, size: stat.size, mtimeMs: stat.mtimeMs });

@@ -145,7 +145,7 @@ export class TranscriptStore {
       sessionId = session.id;
       const projectKey = session.project_id ?? '';
       for (const m of output.messages) {
-        if (batch.reconcile) {
+        if (batch.reconcile || m.replace) {
           const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string } | undefined;
           if (existing && existing.text === m.text) continue;
           if (existing) this.stmts.deleteMessage.run(sessionId, m.key);

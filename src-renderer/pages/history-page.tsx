@@ -7,7 +7,7 @@ import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
 import { SessionTimeline, formatTokens } from './session-timeline';
 
-const SOURCE_LABELS: Record<string, string> = { launched: 'Pitwall', 'claude-code': 'Claude Code files', codex: 'Codex files', 'vscode-copilot': 'VS Code' };
+const SOURCE_LABELS: Record<string, string> = { launched: 'Pitwall', 'claude-code': 'Claude Code files', codex: 'Codex files', 'vscode-copilot': 'VS Code', gemini: 'Gemini CLI files' };
 const AGENT_LABELS: Record<string, string> = { 'claude-code': 'Claude Code', codex: 'Codex', copilot: 'Copilot', gemini: 'Gemini', aider: 'Aider', shell: 'Shell' };
 
 /** Text with the search hits (between \u0001 and \u0002) marked. */

@@ -5,7 +5,7 @@ import { ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
 import { formatTime } from '../format';
 import { useResource } from '../hooks/use-resource';
 
-const LABELS: Record<TranscriptSource, string> = { 'claude-code': 'Claude Code', codex: 'Codex', 'vscode-copilot': 'VS Code family' };
+const LABELS: Record<TranscriptSource, string> = { 'claude-code': 'Claude Code', codex: 'Codex', 'vscode-copilot': 'VS Code family', gemini: 'Gemini CLI' };
 
 /** The transcript folders Pitwall watches: on, off, added by hand. */
 export function TranscriptRootsSection() {

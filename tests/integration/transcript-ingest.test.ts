@@ -114,6 +114,21 @@ const SAMPLES: {
     expected: { user: 2, assistant: 2, thinking: 0, toolCalls: 3, answered: 3, tokens: { responses: 2, input: 19671, output: 73, cacheRead: 0, cacheWrite: 0 } },
     title: 'Adding a joke to jokes.csv file',
   },
+  {
+    fixture: 'git-ai-project__git-ai__gemini-session-simple.json',
+    source: 'gemini',
+    relative: '28be4f5feb651b48879e1281570b925ec19d4e00cd5aa13d3b3f17fe9efd858d/chats/session-2025-12-06T18-25-18f475c0.json',
+    // Input excludes the cached part; output includes the thoughts (billed as output).
+    expected: { user: 1, assistant: 6, thinking: 5, toolCalls: 5, answered: 5, tokens: { responses: 6, input: 16477, output: 817, cacheRead: 34456, cacheWrite: 0 } },
+    title: 'add another hello bob console log to @index.ts --- Content from referenced file…',
+  },
+  {
+    fixture: 'jazzyalex__agent-sessions__jsonl_v040.jsonl',
+    source: 'gemini',
+    relative: '0b7dfb1274ee51b336813b17f2ddab1f56b6591f723e7314126bbd502c69e9c9/chats/session-2026-04-29T21-39-gemini_s.jsonl',
+    expected: { user: 1, assistant: 1, thinking: 0, toolCalls: 1, answered: 1, tokens: { responses: 2, input: 12422, output: 228, cacheRead: 11502, cacheWrite: 0 } },
+    title: 'Say hello and list files.',
+  },
 ];
 
 describe('transcript parsers on real files', () => {

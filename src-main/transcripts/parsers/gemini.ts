@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { asCount, asRecord, asString, bounded, emptyOutput, seenAt, titleFrom, toEpoch, usedModel, type ParseOutput } from '../parsed';
+import type { LineParser } from './line-parser';
+
+/**
+ * Gemini CLI's chats under `~/.gemini/tmp/<project hash>/chats/`: `session-*.jsonl` (a metadata line, then
+ * message records; a later record with the same id replaces the earlier one) and the older whole-file `.json`.
+ */
+export interface GeminiState {
+  sessionId: string | null;
+  titled: boolean;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => asString(asRecord(p)?.text) ?? '').join('');
+  return '';
+}
+
+/** Reads one message record; `sequence` orders its rows. */
+function readRecord(record: Record<string, unknown>, sessionId: string, sequence: (part: number) => number, state: GeminiState, out: ParseOutput): void {
+  const id = asString(record.id);
+  const type = asString(record.type);
+  if (!id || !type) throw new Error('a record without "id" or "type"');
+  const at = toEpoch(record.timestamp);
+  seenAt(out.session, at);
+  if (type === 'user') {
+    const text = textOf(record.content).trim();
+    if (!text) return;
+    out.messages.push({ key: id, role: 'user', kind: 'text', text, sequence: sequence(0), timestamp: at, model: null, usageKey: null, replace: true });
+    if (!state.titled) {
+      state.titled = true;
+      out.session.fallbackTitle = titleFrom(text);
+    }
+    return;
+  }
+  if (type !== 'gemini') return; // info, error and warning records are the CLI's own notices
+  const model = asString(record.model);
+  usedModel(out.session, model);
+  const tokens = asRecord(record.tokens);
+  const usageKey = tokens ? `gemini:${sessionId}:${id}` : null;
+  if (tokens && usageKey) {
+    const input = asCount(tokens.input);
+    const cached = Math.min(asCount(tokens.cached), input);
+    out.usage.push({ key: usageKey, timestamp: at, model: model ?? 'unknown', input: input - cached, output: asCount(tokens.output) + asCount(tokens.thoughts), cacheRead: cached, cacheWrite: 0, merge: 'replace' });
+  }
+  const thoughts = Array.isArray(record.thoughts)
+    ? record.thoughts.map((t) => [asString(asRecord(t)?.subject), asString(asRecord(t)?.description)].filter(Boolean).join(': ')).filter(Boolean).join('\n')
+    : '';
+  if (thoughts) out.messages.push({ key: `${id}#thoughts`, role: 'assistant', kind: 'thinking', text: thoughts, sequence: sequence(0), timestamp: at, model, usageKey: null, replace: true });
+  const text = textOf(record.content).trim();
+  if (text) out.messages.push({ key: id, role: 'assistant', kind: 'text', text, sequence: sequence(1), timestamp: at, model, usageKey, replace: true });
+  const calls = Array.isArray(record.toolCalls) ? record.toolCalls : [];
+  calls.forEach((c, i) => {
+    const call = asRecord(c);
+    const callId = asString(call?.id);
+    if (!call || !callId) return;
+    const callAt = toEpoch(call.timestamp) ?? at;
+    const name = asString(call.name) ?? 'tool';
+    out.toolEvents.push({ key: callId, status: 'called', name, input: bounded(call.args ?? {}), output: null, timestamp: callAt, sequence: sequence(2 + i) });
+    const status = asString(call.status);
+    if (status === 'success' || status === 'error' || status === 'cancelled') {
+      const output = asString(call.resultDisplay) ?? bounded(call.result ?? '');
+      out.toolEvents.push({ key: callId, status: status === 'success' ? 'succeeded' : 'failed', name, input: null, output: bounded(output), timestamp: callAt, sequence: sequence(2 + i) });
+    }
+  });
+}
+
+export const geminiParser: LineParser<GeminiState> = {
+  sessionIdFromPath(file) {
+    // chats/<parent session>/<id>.jsonl is a subagent's chat: it belongs to the parent's session.
+    const dir = path.dirname(file);
+    return path.basename(path.dirname(dir)) === 'chats' ? path.basename(dir) : null;
+  },
+  initialState: (pathSessionId) => ({ sessionId: pathSessionId, titled: false }),
+  sessionId: (state) => state.sessionId,
+  parseLine(value, line, state, out) {
+    const entry = asRecord(value);
+    if (!entry) throw new Error('not a JSON object');
+    if ('$set' in entry) {
+      const summary = asString(asRecord(entry.$set)?.summary);
+      if (summary) out.session.title = summary;
+      return;
+    }
+    if ('$rewindTo' in entry) return; // Pitwall keeps what was said, even when the CLI rewinds it
+    if (!('id' in entry) && asString(entry.sessionId)) {
+      state.sessionId ??= asString(entry.sessionId);
+      seenAt(out.session, toEpoch(entry.startTime));
+      const summary = asString(entry.summary);
+      if (summary) out.session.title = summary;
+      return;
+    }
+    readRecord(entry, state.sessionId ?? 'unknown', line.sequence, state, out);
+  },
+};
+
+/** Parses a whole legacy `.json` chat file. */
+export function parseGeminiSession(data: unknown, fileSessionId: string | null): ParseOutput & { sessionId: string } {
+  const session = asRecord(data);
+  if (!session || !Array.isArray(session.messages)) throw new Error('not a Gemini chat (no "messages" list)');
+  const sessionId = asString(session.sessionId) ?? fileSessionId ?? 'unknown';
+  const out = emptyOutput();
+  const state: GeminiState = { sessionId, titled: false };
+  seenAt(out.session, toEpoch(session.startTime));
+  seenAt(out.session, toEpoch(session.lastUpdated));
+  const summary = asString(session.summary);
+  if (summary) out.session.title = summary;
+  session.messages.forEach((m, i) => {
+    const record = asRecord(m);
+    if (!record) {
+      out.problems.push({ offset: 0, reason: `message ${i} is not an object` });
+      return;
+    }
+    try {
+      readRecord(record, sessionId, (part) => i * 64 + Math.min(part, 63), state, out);
+    } catch (error) {
+      out.problems.push({ offset: 0, reason: `message ${i}: ${(error as Error).message}` });
+    }
+  });
+  return { ...out, sessionId };
+}
