@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { emptyOutput, type IngestProblem, type ParseOutput, type TranscriptSourceId } from './parsed';
 import { readLines } from './line-reader';
 import { claudeCodeParser } from './parsers/claude-code';
@@ -85,6 +86,15 @@ export class TranscriptIngester {
 
   constructor(private readonly store: TranscriptStore) {}
 
+  /** The registered folder whose SHA-256 is the `<project hash>` folder a Gemini chat sits in. */
+  private geminiFolder(file: string): string | null {
+    const parts = file.split(path.sep);
+    const chats = parts.lastIndexOf('chats');
+    const hash = chats > 0 ? parts[chats - 1] : undefined;
+    if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return null;
+    return this.store.projectFolders().find((folder) => crypto.createHash('sha256').update(folder).digest('hex') === hash) ?? null;
+  }
+
   private remember(file: string, log: ReplayedLog): void {
     this.logs.delete(file);
     this.logs.set(file, log);
@@ -157,6 +167,7 @@ export class TranscriptIngester {
     const flush = async (end: number): Promise<void> => {
       if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
       const externalId = pathId ?? parser.sessionId(state);
+      if (source === 'gemini' && !out.session.cwd && out.messages.length > 0) out.session.cwd = this.geminiFolder(file) ?? undefined;
       problems += out.problems.length;
       sessionId =
         this.store.apply({
@@ -241,6 +252,7 @@ export class TranscriptIngester {
     const { sessionId: externalId, ...output } = parsed;
     output.problems.push(...problems);
     if (source === 'vscode-copilot') output.session.cwd ??= vscodeWorkspaceFolder(file) ?? undefined;
+    if (source === 'gemini') output.session.cwd ??= this.geminiFolder(file) ?? undefined;
     const sessionId = this.store.apply({
       cursor: { ...base, offset: consumed, status: 'ok' },
       source,

@@ -108,6 +108,11 @@ export class TranscriptStore {
     this.applyTx = sqlite.transaction((batch: ApplyBatch) => this.applyNow(batch));
   }
 
+  /** Folders of the registered projects and their worktrees (Gemini names a project only by a hash of its folder). */
+  projectFolders(): string[] {
+    return (this.sqlite.prepare(`SELECT path FROM projects WHERE deleted_at IS NULL UNION SELECT path FROM worktrees WHERE deleted_at IS NULL`).all() as { path: string }[]).map((r) => r.path);
+  }
+
   /** The cursor kept for a file, or null for a file never read. */
   cursor(path: string): FileCursor | null {
     return (this.stmts.cursor.get(path) as FileCursor | undefined) ?? null;

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client';
 import type { TranscriptSourceId } from '../../src-main/transcripts/parsed';
+import { projectResolverFor } from '../../src-main/transcripts/project-resolver';
 import { TranscriptIngester } from '../../src-main/transcripts/transcript-ingester';
 import { TranscriptStore } from '../../src-main/transcripts/transcript-store';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
@@ -19,7 +21,7 @@ function setup(): { db: DatabaseHandle; ingester: TranscriptIngester; dir: strin
   const dir = tempDir('pitwall-ingest-');
   const db = openDatabase({ file: path.join(dir, 'pitwall.db'), migrationsDir: MIGRATIONS_DIR });
   handles.push(db);
-  return { db, ingester: new TranscriptIngester(new TranscriptStore(db.sqlite, () => null)), dir };
+  return { db, ingester: new TranscriptIngester(new TranscriptStore(db.sqlite, projectResolverFor(db.sqlite))), dir };
 }
 
 /** Everything ingested, without the row ids and times a second run makes anew. */
@@ -151,6 +153,16 @@ describe('transcript parsers on real files', () => {
     fs.writeFileSync(path.join(dir, 'workspaceStorage/abc/workspace.json'), JSON.stringify({ folder: 'file:///home/me/src/my%20app' }));
     const { sessionId } = await ingester.ingest(file, 'vscode-copilot');
     expect(db.sqlite.prepare(`SELECT cwd FROM sessions WHERE id = ?`).get(sessionId)).toEqual({ cwd: '/home/me/src/my app' });
+  });
+
+  it('map a Gemini chat to the registered project whose folder hashes to its project hash', async () => {
+    const { db, ingester, dir } = setup();
+    const folder = '/home/dev/gemini-app';
+    db.sqlite.prepare(`INSERT INTO projects (id, created_at, updated_at, name, path, config) VALUES ('p1', 1, 1, 'gemini-app', ?, '{}')`).run(folder);
+    const hash = crypto.createHash('sha256').update(folder).digest('hex');
+    const file = place(dir, 'jazzyalex__agent-sessions__jsonl_v040.jsonl', `${hash}/chats/session-2026-04-29T21-39-gemini_s.jsonl`);
+    const { sessionId } = await ingester.ingest(file, 'gemini');
+    expect(db.sqlite.prepare(`SELECT cwd, project_id FROM sessions WHERE id = ?`).get(sessionId)).toEqual({ cwd: folder, project_id: 'p1' });
   });
 
   it('put a subagent file into its parent session, and read the same file twice to the same rows', async () => {
