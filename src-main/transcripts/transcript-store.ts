@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { newId } from '../../src-common/ids';
 import type { IngestProblem, ParseOutput, ParsedUsage, TranscriptSourceId } from './parsed';
@@ -33,6 +34,14 @@ export interface ApplyBatch {
 export type ProjectResolver = (cwd: string) => string | null;
 
 const MAX_KEPT_PROBLEMS = 20;
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
 
 /** UTC day (YYYY-MM-DD) of an epoch-ms time. */
 export function utcDay(at: number): string {
@@ -84,6 +93,12 @@ export class TranscriptStore {
           head_hash = excluded.head_hash, state = excluded.state, session_id = coalesce(excluded.session_id, transcript_files.session_id), status = excluded.status,
           problems = excluded.problems, problem_count = excluded.problem_count, updated_at = excluded.updated_at`),
       findSession: s(`SELECT id, title, cwd, started_at, ended_at, models, project_id FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
+      // An agent launched here that could not be given its session id up front (Codex, Gemini): the
+      // transcript that started in its folder within a minute of it is its own.
+      launchedWithout: s(`SELECT id, title, cwd, started_at, ended_at, models, project_id FROM sessions
+        WHERE source = 'launched' AND agent_kind = @agentKind AND external_id IS NULL AND deleted_at IS NULL AND cwd IN (@cwd, @realCwd)
+          AND started_at BETWEEN @at - 60000 AND @at + 60000 ORDER BY abs(started_at - @at) LIMIT 1`),
+      adopt: s(`UPDATE sessions SET external_id = ?, transcript_path = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
       insertSession: s(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, external_id, status, models, transcript_path) VALUES (?, ?, ?, ?, ?, ?, 'recorded', '[]', ?)`),
       updateSession: s(`UPDATE sessions SET title = @title, cwd = @cwd, started_at = @startedAt, ended_at = @endedAt, models = @models, project_id = @projectId,
         updated_at = @now, version = version + 1 WHERE id = @id`),
@@ -171,6 +186,11 @@ export class TranscriptStore {
 
   private session(batch: ApplyBatch, now: number): SessionRow {
     let row = this.stmts.findSession.get(batch.externalId, batch.agentKind) as SessionRow | undefined;
+    const facts0 = batch.output.session;
+    if (!row && facts0.cwd && facts0.startedAt !== undefined) {
+      row = this.stmts.launchedWithout.get({ agentKind: batch.agentKind, cwd: facts0.cwd, realCwd: realPath(facts0.cwd), at: facts0.startedAt }) as SessionRow | undefined;
+      if (row) this.stmts.adopt.run(batch.externalId, batch.cursor.path, now, row.id);
+    }
     if (!row) {
       const id = newId();
       this.stmts.insertSession.run(id, now, now, batch.source, batch.agentKind, batch.externalId, batch.cursor.path);
