@@ -67,7 +67,9 @@ describe('Codex in a session (real CLI, scripted Responses API)', () => {
     app.events.on('sessions:output', (p) => (screen += p.data));
     const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Say hi to the pit wall', cols: 120, rows: 40 }));
     expect(session.status).toBe('running');
-    await until(() => screen.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\s/g, '').includes('CODEX-IN-PITWALL'), 'the answer on the terminal', 30_000, () => screen);
+    // The TUI places words with cursor moves: strip the escape sequences and spaces before looking.
+    const csi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
+    await until(() => screen.replace(csi, '').replace(/\s/g, '').includes('CODEX-IN-PITWALL'), 'the answer on the terminal', 30_000, () => screen);
     expect(JSON.stringify(api.requests[0]?.input)).toContain('Say hi to the pit wall');
 
     const timeline = await until(async () => {
