@@ -3,12 +3,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Approval, PermissionRule } from '../../src-common/domain/approval';
 import type { Project } from '../../src-common/domain/project';
-import type { Result } from '../../src-common/result';
 import { createApp, type App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
 import { ptyHostLaunchFromSource } from '../helpers/pty-host-launch';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { MIGRATIONS_DIR } from '../helpers/test-app';
+import { value } from '../helpers/wait';
 
 let app: App | null = null;
 afterEach(async () => {
@@ -17,11 +17,6 @@ afterEach(async () => {
   app = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 async function setup(approvalTimeoutMs?: number) {
   const dataDir = tempDir('pitwall-data-');

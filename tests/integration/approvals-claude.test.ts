@@ -5,13 +5,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Approval } from '../../src-common/domain/approval';
 import type { Project } from '../../src-common/domain/project';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 45_000, intervalMs: 100 });
 
 let app: App | null = null;
 let api: ScriptedModelApi | null = null;
@@ -24,21 +26,6 @@ afterEach(async () => {
   api = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const got = await check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A project, a scripted Claude Code profile, and a running session in the project's main checkout. */
 async function startAgent(rules: { effect: 'allow' | 'ask' | 'deny'; toolName: string; pattern?: string }[] = []) {

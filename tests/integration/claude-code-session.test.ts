@@ -4,13 +4,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { SessionSummary, Timeline } from '../../src-common/domain/transcript';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 45_000, intervalMs: 100, contextChars: 3000 });
 
 let app: App | null = null;
 let api: ScriptedModelApi | null = null;
@@ -23,20 +25,6 @@ afterEach(async () => {
   api = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 45_000, context: () => string = () => ''): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
-}
 
 describe('Claude Code in a session (real CLI, scripted model API)', () => {
   it('runs interactively in a new worktree with its own session id, answers, and writes its transcript where recorded', async () => {

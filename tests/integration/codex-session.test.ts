@@ -4,12 +4,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { SessionSummary, Timeline } from '../../src-common/domain/transcript';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedResponsesApi, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 30_000, intervalMs: 100, contextChars: 2000 });
 
 const CODEX_BIN = path.resolve(__dirname, '../../node_modules/.bin/codex');
 let app: App | null = null;
@@ -23,21 +25,6 @@ afterEach(async () => {
   api = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, ms = 30_000, context: () => string = () => ''): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const got = await check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}\n${context().slice(-2000)}`);
-}
 
 describe('Codex in a session (real CLI, scripted Responses API)', () => {
   it('runs the interactive TUI with the prompt as its argument, and its rollout becomes the same session', async () => {

@@ -4,11 +4,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Approval } from '../../src-common/domain/approval';
 import type { Project } from '../../src-common/domain/project';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 15_000, intervalMs: 50 });
 
 // Aider has no hook API; Pitwall reads its y/n confirmation off the screen. Aider itself is a
 // Python package and PyPI is out of reach here, so a script prints Aider's exact prompt text.
@@ -29,21 +31,6 @@ afterEach(async () => {
   app = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const got = await check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function startAider(rules: { effect: 'allow' | 'deny' | 'ask'; toolName: string; pattern: string }[] = []) {
   app = makeTestApp();

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 15_000, intervalMs: 50 });
 
 const apps: App[] = [];
 
@@ -22,11 +24,6 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.dispose();
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 async function setup(app: App, command = '/bin/sh', args: string[] = [], maxConcurrentAgents = 3) {
   await app.ready;
@@ -43,15 +40,6 @@ function output(app: App, sessionId: () => string | undefined) {
     if (p.sessionId === sessionId()) text += p.data;
   });
   return () => text;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function statusOf(app: App, id: string): Promise<Session> {

@@ -4,11 +4,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { Task } from '../../src-common/domain/task';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { git, makeRepo, write } from '../helpers/git-repo';
 import { removeTempDirs } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 20_000, intervalMs: 50 });
 
 let app: App | null = null;
 afterEach(async () => {
@@ -17,21 +19,6 @@ afterEach(async () => {
   app = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const got = await check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function setup(agentScript: string, verifyCommand: string | null = null) {
   app = makeTestApp();

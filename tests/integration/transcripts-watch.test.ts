@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../src-common/contract';
 import type { SessionSummary, Timeline, TranscriptScanProgress } from '../../src-common/domain/transcript';
-import type { Result } from '../../src-common/result';
 import type { App } from '../../src-main/app';
 import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
@@ -12,6 +11,9 @@ import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripte
 import { startScriptedResponsesApi, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 10_000, intervalMs: 25 });
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/transcripts');
 let app: App | null = null;
@@ -28,21 +30,6 @@ afterEach(async () => {
   responses = null;
 });
 afterAll(removeTempDirs);
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const got = await check();
-    if (got) return got;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('watching transcript folders', () => {
   it('scans what is there in a worker with progress, then picks up a new file and its appends as they are written', async () => {
