@@ -57,10 +57,10 @@ describe('the approval queue', () => {
 
   it('keeps the timeout as a validated setting', async () => {
     await setup();
-    expect(value(await app!.router.dispatch('settings:get', {}))).toMatchObject({ approvalTimeoutSeconds: null });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: null, transcriptRoots: { added: [], disabled: [] } });
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toMatchObject({ approvalTimeoutSeconds: 600 });
-    expect(value(await app!.router.dispatch('settings:get', {}))).toMatchObject({ approvalTimeoutSeconds: 600 });
+    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
   });
 
   it('cancels pending approvals when their session ends', async () => {
