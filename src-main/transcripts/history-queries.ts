@@ -30,7 +30,24 @@ interface SessionRow {
   created_at: number;
   worktree_id: string | null;
   transcript_path: string | null;
+  message_count: number;
+  tool_call_count: number;
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
 }
+
+/** A session with its counts and token totals in one statement (the list shows up to 500 of them). */
+const SESSION_SELECT = `SELECT s.id, s.source, s.agent_kind, s.title, s.status, s.project_id, p.name AS project_name, s.cwd, s.models, s.started_at, s.ended_at,
+    s.created_at, s.worktree_id, s.transcript_path,
+    (SELECT count(*) FROM messages WHERE session_id = s.id) AS message_count,
+    (SELECT count(DISTINCT coalesce(external_id, id)) FROM tool_calls WHERE session_id = s.id) AS tool_call_count,
+    (SELECT coalesce(sum(input_tokens), 0) FROM usage_records WHERE session_id = s.id) AS input,
+    (SELECT coalesce(sum(output_tokens), 0) FROM usage_records WHERE session_id = s.id) AS output,
+    (SELECT coalesce(sum(cache_read_tokens), 0) FROM usage_records WHERE session_id = s.id) AS cache_read,
+    (SELECT coalesce(sum(cache_write_tokens), 0) FROM usage_records WHERE session_id = s.id) AS cache_write
+  FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
 
 const HIT_OPEN = '\u0001';
 const HIT_CLOSE = '\u0002';
@@ -42,8 +59,6 @@ export function ftsQuery(text: string): string | null {
   if (words.length === 0) return null;
   return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
-
-const ZERO: Tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 /** Read side of sessions from every source: the history list, search, timelines and usage. */
 export class HistoryQueries {
@@ -84,9 +99,7 @@ export class HistoryQueries {
     }
     const rows = this.sqlite
       .prepare(
-        `SELECT s.id, s.source, s.agent_kind, s.title, s.status, s.project_id, p.name AS project_name, s.cwd, s.models, s.started_at, s.ended_at, s.created_at,
-           s.worktree_id, s.transcript_path
-         FROM sessions s LEFT JOIN projects p ON p.id = s.project_id
+        `${SESSION_SELECT}
          WHERE ${where.join(' AND ')}
          ORDER BY coalesce(s.ended_at, s.started_at, s.created_at) DESC LIMIT @limit`,
       )
@@ -95,12 +108,6 @@ export class HistoryQueries {
   }
 
   private summary(r: SessionRow, match: string | null): SessionSummary {
-    const counts = this.sqlite
-      .prepare(
-        `SELECT (SELECT count(*) FROM messages WHERE session_id = @id) AS messages,
-                (SELECT count(DISTINCT coalesce(external_id, id)) FROM tool_calls WHERE session_id = @id) AS tools`,
-      )
-      .get({ id: r.id }) as { messages: number; tools: number };
     const hits = match
       ? (
           this.sqlite
@@ -124,29 +131,17 @@ export class HistoryQueries {
       models: JSON.parse(r.models) as string[],
       startedAt: r.started_at,
       endedAt: r.ended_at,
-      messageCount: counts.messages,
-      toolCallCount: counts.tools,
-      tokens: this.sessionTokens(r.id),
+      messageCount: r.message_count,
+      toolCallCount: r.tool_call_count,
+      tokens: { input: r.input, output: r.output, cacheRead: r.cache_read, cacheWrite: r.cache_write },
       hits,
     };
-  }
-
-  private sessionTokens(sessionId: string): Tokens {
-    const t = this.sqlite
-      .prepare(
-        `SELECT coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cache_read_tokens), 0) AS cacheRead,
-           coalesce(sum(cache_write_tokens), 0) AS cacheWrite FROM usage_records WHERE session_id = ?`,
-      )
-      .get(sessionId) as Tokens | undefined;
-    return t ?? ZERO;
   }
 
   timeline(sessionId: string): Timeline {
     const row = this.sqlite
       .prepare(
-        `SELECT s.id, s.source, s.agent_kind, s.title, s.status, s.project_id, p.name AS project_name, s.cwd, s.models, s.started_at, s.ended_at, s.created_at,
-           s.worktree_id, s.transcript_path
-         FROM sessions s LEFT JOIN projects p ON p.id = s.project_id WHERE s.id = ? AND s.deleted_at IS NULL`,
+        `${SESSION_SELECT} WHERE s.id = ? AND s.deleted_at IS NULL`,
       )
       .get(sessionId) as SessionRow | undefined;
     if (!row) throw new AppError('not_found', 'No such session');
