@@ -43,6 +43,7 @@ export interface TranscriptServiceOptions {
 export class TranscriptService implements Disposable {
   private readonly ingester: TranscriptIngester;
   private watchers: FSWatcher[] = [];
+  private readonly watchedPaths = new Set<string>();
   private scan: ScanHandle | null = null;
   private progressNow: TranscriptScanProgress | null = null;
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -110,8 +111,6 @@ export class TranscriptService implements Disposable {
     this.rootPoll.unref();
   }
 
-  private watchedPaths = new Set<string>();
-
   private async restart(): Promise<void> {
     await this.stopWatching();
     if (this.disposed) return;
@@ -123,27 +122,27 @@ export class TranscriptService implements Disposable {
     const roots = this.activeRoots();
     const scan = this.options.launchScan({ dbFile: this.options.dbFile, migrationsDir: this.options.migrationsDir, nativeBinding: this.options.nativeBinding, roots });
     this.scan = scan;
-    this.progressNow = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0, done: false, error: null };
+    let progress: TranscriptScanProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0, done: false, error: null };
+    this.progressNow = progress;
+    const report = (next: TranscriptScanProgress): void => {
+      progress = this.progressNow = next;
+      this.events.emit('transcripts:progress', next);
+    };
     scan.onMessage((message) => {
       if (this.scan !== scan) return;
       if (message.type === 'progress') {
-        const { type: _type, ...progress } = message;
-        this.progressNow = { ...progress, error: null };
-        this.events.emit('transcripts:progress', this.progressNow);
+        const { type: _type, ...counts } = message;
+        report({ ...counts, error: null });
       } else if (message.type === 'file') {
         if (message.sessionId) this.sessionChanged(message.sessionId);
       } else if (message.type === 'error') {
-        this.progressNow = { ...(this.progressNow ?? { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0 }), done: true, error: message.message };
-        this.events.emit('transcripts:progress', this.progressNow);
+        report({ ...progress, done: true, error: message.message });
       }
     });
     scan.onExit((error) => {
       if (this.scan !== scan) return;
       this.scan = null;
-      if (error && this.progressNow && !this.progressNow.done) {
-        this.progressNow = { ...this.progressNow, done: true, error: error.message };
-        this.events.emit('transcripts:progress', this.progressNow);
-      }
+      if (error && !progress.done) report({ ...progress, done: true, error: error.message });
       for (const [file, source] of this.deferred) this.schedule(file, source);
       this.deferred.clear();
     });

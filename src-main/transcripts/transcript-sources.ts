@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TranscriptSourceId } from './parsed';
+import { fileUriToPath } from './parsers/vscode-copilot';
 
 /** A folder Pitwall watches for one source's transcript files. */
 export interface TranscriptRoot {
@@ -116,9 +117,7 @@ export function vscodeWorkspaceFolder(sessionFile: string): string | null {
   const workspaceJson = path.join(path.dirname(path.dirname(sessionFile)), 'workspace.json');
   try {
     const data = JSON.parse(fs.readFileSync(workspaceJson, 'utf8')) as { folder?: unknown };
-    if (typeof data.folder !== 'string' || !data.folder.startsWith('file://')) return null;
-    const decoded = decodeURIComponent(new URL(data.folder).pathname);
-    return /^\/[a-zA-Z]:/.test(decoded) ? decoded.slice(1) : decoded;
+    return typeof data.folder === 'string' ? fileUriToPath(data.folder) : null;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { newId } from '../../src-common/ids';
 import type { IngestProblem, ParseOutput, ParsedUsage, TranscriptSourceId } from './parsed';
+import { folderLister, type ProjectResolver } from './project-resolver';
 
 /** Where Pitwall stopped reading a file, and the parser's state at that point. */
 export interface FileCursor {
@@ -30,8 +31,6 @@ export interface ApplyBatch {
   reconcile: boolean;
 }
 
-/** Maps a working directory to a registered project (the longest project path that contains it). */
-export type ProjectResolver = (cwd: string) => string | null;
 
 const MAX_KEPT_PROBLEMS = 20;
 
@@ -77,6 +76,7 @@ interface UsageRow {
 export class TranscriptStore {
   private readonly stmts;
   private readonly applyTx: (batch: ApplyBatch) => string | null;
+  private readonly folders: () => { id: string; path: string }[];
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -86,7 +86,7 @@ export class TranscriptStore {
     const s = (sql: string) => sqlite.prepare(sql);
     this.stmts = {
       cursor: s(`SELECT path, source, size, mtime_ms AS mtimeMs, inode, offset, head_hash AS headHash, state, session_id AS sessionId, status, problem_count AS problemCount FROM transcript_files WHERE path = ?`),
-      problems: s(`SELECT problems FROM transcript_files WHERE path = ?`),
+      problems: s(`SELECT status, problem_count AS problemCount, problems FROM transcript_files WHERE path = ?`),
       saveCursor: s(`INSERT INTO transcript_files (path, source, size, mtime_ms, inode, offset, head_hash, state, session_id, status, problems, problem_count, updated_at)
         VALUES (@path, @source, @size, @mtimeMs, @inode, @offset, @headHash, @state, @sessionId, @status, @problems, @problemCount, @updatedAt)
         ON CONFLICT(path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode, offset = excluded.offset,
@@ -121,11 +121,12 @@ export class TranscriptStore {
           cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, responses = responses + excluded.responses`),
     };
     this.applyTx = sqlite.transaction((batch: ApplyBatch) => this.applyNow(batch));
+    this.folders = folderLister(sqlite);
   }
 
   /** Folders of the registered projects and their worktrees (Gemini names a project only by a hash of its folder). */
   projectFolders(): string[] {
-    return (this.sqlite.prepare(`SELECT path FROM projects WHERE deleted_at IS NULL UNION SELECT path FROM worktrees WHERE deleted_at IS NULL`).all() as { path: string }[]).map((r) => r.path);
+    return this.folders().map((f) => f.path);
   }
 
   /** The cursor kept for a file, or null for a file never read. */
@@ -144,13 +145,15 @@ export class TranscriptStore {
   }
 
   private saveCursor(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, sessionId: string | null, problems: IngestProblem[]): void {
-    const previous = this.cursor(cursor.path);
-    const kept = problems.length > 0 ? [...(JSON.parse((this.stmts.problems.get(cursor.path) as { problems: string } | undefined)?.problems ?? '[]') as IngestProblem[]), ...problems].slice(-MAX_KEPT_PROBLEMS) : null;
+    // Runs once per batch of a scan: one small read, and the kept problems are parsed only when some are added.
+    const previous = this.stmts.problems.get(cursor.path) as { status: string; problemCount: number; problems: string } | undefined;
+    const kept = problems.length > 0 ? JSON.stringify([...(JSON.parse(previous?.problems ?? '[]') as IngestProblem[]), ...problems].slice(-MAX_KEPT_PROBLEMS)) : (previous?.problems ?? '[]');
     this.stmts.saveCursor.run({
       ...cursor,
       sessionId,
-      status: problems.length > 0 && cursor.status === 'ok' ? 'problem' : cursor.status === 'ok' && previous?.status === 'problem' ? 'problem' : cursor.status,
-      problems: kept ? JSON.stringify(kept) : ((this.stmts.problems.get(cursor.path) as { problems: string } | undefined)?.problems ?? '[]'),
+      // A file once found with problems stays marked until its problems are looked at in diagnostics.
+      status: cursor.status !== 'ok' ? cursor.status : problems.length > 0 || previous?.status === 'problem' ? 'problem' : 'ok',
+      problems: kept,
       problemCount: (previous?.problemCount ?? 0) + problems.length,
       updatedAt: this.now(),
     });
@@ -186,9 +189,9 @@ export class TranscriptStore {
 
   private session(batch: ApplyBatch, now: number): SessionRow {
     let row = this.stmts.findSession.get(batch.externalId, batch.agentKind) as SessionRow | undefined;
-    const facts0 = batch.output.session;
-    if (!row && facts0.cwd && facts0.startedAt !== undefined) {
-      row = this.stmts.launchedWithout.get({ agentKind: batch.agentKind, cwd: facts0.cwd, realCwd: realPath(facts0.cwd), at: facts0.startedAt }) as SessionRow | undefined;
+    const facts = batch.output.session;
+    if (!row && facts.cwd && facts.startedAt !== undefined) {
+      row = this.stmts.launchedWithout.get({ agentKind: batch.agentKind, cwd: facts.cwd, realCwd: realPath(facts.cwd), at: facts.startedAt }) as SessionRow | undefined;
       if (row) this.stmts.adopt.run(batch.externalId, batch.cursor.path, now, row.id);
     }
     if (!row) {
@@ -196,7 +199,6 @@ export class TranscriptStore {
       this.stmts.insertSession.run(id, now, now, batch.source, batch.agentKind, batch.externalId, batch.cursor.path);
       row = { id, title: null, cwd: null, started_at: null, ended_at: null, models: '[]', project_id: null };
     }
-    const facts = batch.output.session;
     const models = JSON.parse(row.models) as string[];
     const addedModel = (facts.models ?? []).some((m) => !models.includes(m));
     for (const m of facts.models ?? []) if (!models.includes(m)) models.push(m);
