@@ -184,8 +184,8 @@ export class TranscriptService implements Disposable {
     );
   }
 
-  /** Reads one file now (also what tests and a manual refresh use). */
-  async ingestNow(file: string, source: TranscriptSourceId): Promise<void> {
+  /** Reads one file now, after any read of it still running. */
+  private async ingestNow(file: string, source: TranscriptSourceId): Promise<void> {
     const before = this.running.get(file);
     const run = (async () => {
       if (before) await before;
