@@ -15,6 +15,13 @@ const steps = [
   ['e2e', bin('playwright'), ['test']],
 ];
 
+// `npm test` must leave the working tree as it found it: tests write only into ignored or temp folders.
+function gitStatus() {
+  const result = spawnSync('git', ['status', '--porcelain=v1', '--untracked-files=all'], { cwd: root, encoding: 'utf8' });
+  return result.status === 0 ? new Set(result.stdout.split('\n').filter(Boolean)) : null;
+}
+const statusBefore = gitStatus();
+
 for (const [name, command, args] of steps) {
   console.log(`\n▶ ${name}`);
   const started = Date.now();
@@ -24,4 +31,14 @@ for (const [name, command, args] of steps) {
     process.exit(result.status ?? 1);
   }
   console.log(`✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+const statusAfter = gitStatus();
+if (statusBefore && statusAfter) {
+  const changed = [...statusAfter].filter((line) => !statusBefore.has(line));
+  if (changed.length > 0) {
+    console.error(`\n✖ the tests changed the working tree (they must write only into ignored or temp folders):\n${changed.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('✔ working tree unchanged by the tests');
 }

@@ -9,8 +9,8 @@ import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenshotPath } from '../helpers/screenshots';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 let serve: ServeProcess;
 let api: ScriptedModelApi;
 
@@ -52,8 +52,7 @@ test('an agent waits for approval in the UI; a click allows it; the tool runs; h
   await expect(card).toContainText('$ echo APPROVED-TOOL-RAN > proof.txt && cat proof.txt');
   await expect(card).toContainText('Prove you can run a command');
   expect(fs.existsSync(path.join(repo, 'proof.txt'))).toBe(false);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'approvals.png') });
+  await page.screenshot({ path: screenshotPath('approvals.png') });
 
   await card.getByRole('button', { name: 'Allow', exact: true }).click();
   await expect(card).toHaveCount(0);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenshotPath } from '../helpers/screenshots';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const FIXTURES = path.resolve(__dirname, '../fixtures/transcripts');
 
 let serve: ServeProcess;
@@ -58,15 +58,14 @@ test('a new session file in a watched folder appears in the list, search finds i
   await expect(page.locator('.session-card')).toHaveCount(1);
   await page.getByLabel('Source').selectOption('');
   await card.click();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'history.png') });
+  await page.screenshot({ path: screenshotPath('history.png') });
 
   await page.goto(`${serve.url}#/usage`);
   await page.getByLabel('From', { exact: true }).fill('2025-09-01');
   await page.getByLabel('To', { exact: true }).fill('2026-03-01');
   await expect(page.getByRole('img', { name: 'Tokens per day' })).toBeVisible();
   await expect(page.locator('table').filter({ hasText: 'Responses' }).first()).toContainText('claude-code');
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'usage.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('usage.png'), fullPage: true });
 
   // A broken file is shown with where and why, and the rest of it is still read.
   const broken = path.join(home, '.claude/projects/-home-dev-shop/8c1b1a4e-0000-4000-8000-000000000002.jsonl');

@@ -4,8 +4,8 @@ import { expect, test } from '@playwright/test';
 import { git, makeRepo, write } from '../helpers/git-repo';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenshotPath } from '../helpers/screenshots';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
 let serve: ServeProcess;
 
@@ -45,9 +45,7 @@ test('add a repository, create a worktree, see its status, remove it', async ({ 
   await expect(row).toBeVisible();
   await expect(row).toContainText('active');
   await expect(row).toContainText('clean');
-
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'projects-worktrees.png'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('projects-worktrees.png'), fullPage: true });
 
   // An agent edits a file: after a refresh the row counts the uncommitted change.
   const [worktree] = await listWorktrees();

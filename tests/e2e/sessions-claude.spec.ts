@@ -8,8 +8,8 @@ import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenshotPath } from '../helpers/screenshots';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 let serve: ServeProcess;
 let api: ScriptedModelApi;
 
@@ -63,9 +63,7 @@ test('start Claude Code in a new worktree from the UI and watch it answer in the
   await page.keyboard.type('And again');
   await page.keyboard.press('Enter');
   await expect.poll(() => api.requests.some((r) => JSON.stringify(r.messages ?? []).includes('And again')), { timeout: 30_000 }).toBe(true);
-
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'session-terminal.png') });
+  await page.screenshot({ path: screenshotPath('session-terminal.png') });
 
   await facts.getByRole('button', { name: 'Stop' }).click();
   await expect(facts).toContainText('stopped');

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
@@ -9,8 +7,8 @@ import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenshotPath } from '../helpers/screenshots';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 let serve: ServeProcess;
 let api: ScriptedModelApi;
 
@@ -57,8 +55,7 @@ test('a task runs Claude Code, waits for approval with its diff and verify resul
   await expect(review.getByTestId('verification')).toContainText('passed', { timeout: 30_000 });
   await expect(review.getByRole('complementary', { name: 'Changed files' })).toContainText('greeting.txt');
   await expect(review.getByTestId('diff')).toContainText('hello from the agent');
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, 'task-review.png') });
+  await page.screenshot({ path: screenshotPath('task-review.png') });
 
   await review.getByLabel('Land as').selectOption('squash');
   await review.getByRole('button', { name: 'Approve and merge' }).click();
