@@ -3,15 +3,16 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tool } from './lib/tool.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 const env = { ...process.env, PITWALL_SCREENSHOTS_DIR: path.join(root, 'docs', 'screenshots') };
-for (const [command, args] of [
-  [bin('electron-vite'), ['build']],
-  [bin('playwright'), ['test', ...process.argv.slice(2)]],
+for (const [pkg, binName, args] of [
+  ['electron-vite', 'electron-vite', ['build']],
+  ['@playwright/test', 'playwright', ['test', ...process.argv.slice(2)]],
 ]) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env, shell: process.platform === 'win32' });
+  const [node, script] = tool(root, pkg, binName);
+  const result = spawnSync(node, [...script, ...args], { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 console.log(`Screenshots written to ${env.PITWALL_SCREENSHOTS_DIR}`);

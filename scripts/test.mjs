@@ -2,17 +2,21 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tool } from './lib/tool.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const run = (pkg, binName, args) => {
+  const [node, script] = tool(root, pkg, binName);
+  return [node, [...script, ...args]];
+};
 
 const steps = [
-  ['typecheck', bin('tsc'), ['-b']],
-  ['lint', bin('eslint'), ['.']],
-  ['unit + integration', bin('vitest'), ['run']],
+  ['typecheck', ...run('typescript', 'tsc', ['-b'])],
+  ['lint', ...run('eslint', 'eslint', ['.'])],
+  ['unit + integration', ...run('vitest', 'vitest', ['run'])],
   ['chromium', process.execPath, ['scripts/check-chromium.mjs']],
-  ['build', bin('electron-vite'), ['build']],
-  ['e2e', bin('playwright'), ['test']],
+  ['build', ...run('electron-vite', 'electron-vite', ['build'])],
+  ['e2e', ...run('@playwright/test', 'playwright', ['test'])],
 ];
 
 // `npm test` must leave the working tree as it found it: tests write only into ignored or temp folders.
@@ -25,7 +29,7 @@ const statusBefore = gitStatus();
 for (const [name, command, args] of steps) {
   console.log(`\n▶ ${name}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error(`\n✖ ${name} failed (exit ${result.status ?? result.signal}).`);
     process.exit(result.status ?? 1);
