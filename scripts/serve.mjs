@@ -3,6 +3,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkServeValues, parseCommandLine, usage } from './lib/cli-options.mjs';
+
+// The command line is checked before the build, so a typo or --help costs no build and starts nothing.
+const parsed = parseCommandLine(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(usage('npm run serve --', 'Serves Pitwall on 127.0.0.1 and prints the link to open in a browser.'));
+  process.exit(0);
+}
+const checked = parsed.kind === 'ok' ? checkServeValues(parsed.values) : { ok: false, message: parsed.message };
+if (!checked.ok) {
+  console.error(`${checked.message}\nRun with --help to see the options.`);
+  process.exit(2);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'out', 'main', 'serve.js');
