@@ -21,8 +21,8 @@ export function AccessScreen({ reason }: { reason: LockReason }) {
         ) : null}
         {reason === 'old-link' ? (
           <p>
-            Links with the token in the query (<code>?token=</code>) are no longer accepted: a query ends up in the history, in server logs and
-            with every site the page talks to. Pitwall now prints a link whose token follows a <code>#</code>.
+            Links with the token in the query (<code>?token=</code>) are no longer accepted: a query is sent over the wire and kept in the browser
+            history. Pitwall now prints a link whose token follows a <code>#</code>, which the browser keeps to itself.
           </p>
         ) : null}
         {reason === 'refused' ? (
@@ -33,8 +33,8 @@ export function AccessScreen({ reason }: { reason: LockReason }) {
           Pitwall listening on {origin}/#token=<span className="muted">…</span>
         </pre>
         <p className="muted small">
-          Open that whole link in this tab. The token stays in this tab until you close it; run <code>npm run serve -- --help</code> for the
-          options.
+          Open that whole link in this tab. The token stays in this tab until you close it; <code className="nowrap">npm run serve -- --help</code>{' '}
+          lists the options.
         </p>
       </div>
     </main>
