@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkServeValues, parseCommandLine, usage } from './lib/cli-options.mjs';
+import { checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
 
 // The command line is checked before the build, so a typo or --help costs no build and starts nothing.
 const parsed = parseCommandLine(process.argv.slice(2));
@@ -41,6 +41,6 @@ if (built === 0 || Math.max(...sources.map(newestMtime)) > built) {
   }
 }
 
-const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [entry, ...forwardArgs(checked)], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

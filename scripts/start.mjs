@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HEADLESS_ONLY, checkServeValues, parseCommandLine, usage } from './lib/cli-options.mjs';
+import { HEADLESS_ONLY, checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
 import { findElectron } from './lib/find-electron.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +33,7 @@ function run(command, commandArgs) {
 const electron = findElectron(root);
 if (!electron) {
   console.log('Electron binary not found (installed with ELECTRON_SKIP_BINARY_DOWNLOAD or offline); starting the headless shell instead.');
-  run(process.execPath, [path.join(root, 'scripts/serve.mjs'), ...args]);
+  run(process.execPath, [path.join(root, 'scripts/serve.mjs'), ...forwardArgs(checked)]);
 } else {
   const ignored = HEADLESS_ONLY.filter((name) => parsed.values[name] !== undefined);
   // The desktop app takes only the data folder; a token given here is not passed on to sit in its argv.
@@ -46,5 +46,5 @@ if (!electron) {
     const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
-  run(electron, ['.', ...(checked.dataDir === undefined ? [] : [`--data-dir=${checked.dataDir}`])]);
+  run(electron, ['.', ...forwardArgs({ ...checked, port: undefined, token: undefined, tokenFile: undefined })]);
 }

@@ -30,3 +30,6 @@ export type ServeValues =
 
 /** Checks the serve options' values and their environment fallbacks (the token file is read by the caller). */
 export function checkServeValues(values: Record<string, string | boolean | undefined>, env?: NodeJS.ProcessEnv): ServeValues;
+
+/** The checked options as arguments for the started process, relative paths made absolute against `base` (default INIT_CWD, else the cwd). */
+export function forwardArgs(checked: Extract<ServeValues, { ok: true }>, base?: string): string[];

@@ -1,6 +1,7 @@
 // The command-line options of `npm run serve` / `npm start` and their checks, in plain JS so the
 // launch scripts can refuse a bad command line before they spend time building, and the built
 // headless shell (src-main/serve.ts) applies the same rules.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Options of the headless shell (also `npm start`, which falls back to it without Electron). */
@@ -90,4 +91,18 @@ export function checkServeValues(values, env = process.env) {
   if (values.token !== undefined && values['token-file'] !== undefined) return { ok: false, message: 'Give --token or --token-file, not both.' };
   if (values['token-file'] !== undefined && values['token-file'].trim() === '') return { ok: false, message: '--token-file needs a file.' };
   return { ok: true, port: Number(portText), dataDir: values['data-dir'], token: values.token, tokenFile: values['token-file'] };
+}
+
+/**
+ * The checked options as arguments for the process the launch scripts start, with relative
+ * folders and files made absolute against where the user ran the command: `npm run` and the
+ * scripts themselves run from the package folder (npm keeps the user's folder in INIT_CWD).
+ */
+export function forwardArgs(checked, base = process.env.INIT_CWD || process.cwd()) {
+  const args = [];
+  if (checked.port !== undefined) args.push(`--port=${checked.port}`);
+  if (checked.dataDir !== undefined) args.push(`--data-dir=${path.resolve(base, checked.dataDir)}`);
+  if (checked.tokenFile !== undefined) args.push(`--token-file=${path.resolve(base, checked.tokenFile)}`);
+  if (checked.token !== undefined) args.push(`--token=${checked.token}`);
+  return args;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkServeValues, parseCommandLine } from '../../scripts/lib/cli-options.mjs';
+import { checkServeValues, forwardArgs, parseCommandLine } from '../../scripts/lib/cli-options.mjs';
 import { offeredProtocols, protocolToken } from '../../src-main/http/auth';
 import { mediaType, parseRequestTarget } from '../../src-main/http/request-target';
 import { chooseToken, readTokenFile, tokenProblem } from '../../src-main/http/token-source';
@@ -124,5 +124,14 @@ describe('serve command-line values', () => {
     expect(checkServeValues(values([]), {})).toMatchObject({ ok: true, port: 4785 });
     expect(checkServeValues(values(['--port=65535', '--data-dir', '/d', '--token-file', '/t']), {})).toEqual({ ok: true, port: 65535, dataDir: '/d', token: undefined, tokenFile: '/t' });
     expect(checkServeValues(values(['--data-dir', ' ']), {})).toEqual({ ok: false, message: '--data-dir needs a folder.' });
+  });
+
+  it('are passed on with relative paths made absolute against the folder the user ran the command in', () => {
+    const checked = checkServeValues({ port: '0', 'data-dir': 'data', 'token-file': '../secret/token' }, {});
+    if (!checked.ok) throw new Error(checked.message);
+    expect(forwardArgs(checked, '/home/me/work')).toEqual(['--port=0', '--data-dir=/home/me/work/data', '--token-file=/home/me/secret/token']);
+    const absolute = checkServeValues({ 'data-dir': '/srv/pitwall', token: 'flag-token-0123456789' }, {});
+    if (!absolute.ok) throw new Error(absolute.message);
+    expect(forwardArgs(absolute, '/elsewhere')).toEqual(['--port=4785', '--data-dir=/srv/pitwall', '--token=flag-token-0123456789']);
   });
 });
