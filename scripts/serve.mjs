@@ -3,6 +3,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
+
+// The command line is checked before the build, so a typo or --help costs no build and starts nothing.
+const parsed = parseCommandLine(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(usage('npm run serve --', 'Serves Pitwall on 127.0.0.1 and prints the link to open in a browser.'));
+  process.exit(0);
+}
+const checked = parsed.kind === 'ok' ? checkServeValues(parsed.values) : { ok: false, message: parsed.message };
+if (!checked.ok) {
+  console.error(`${checked.message}\nRun with --help to see the options.`);
+  process.exit(2);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'out', 'main', 'serve.js');
@@ -28,6 +41,6 @@ if (built === 0 || Math.max(...sources.map(newestMtime)) > built) {
   }
 }
 
-const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [entry, ...forwardArgs(checked)], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,10 +2,27 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HEADLESS_ONLY, checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
 import { findElectron } from './lib/find-electron.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+
+const parsed = parseCommandLine(args);
+if (parsed.kind === 'help') {
+  console.log(
+    usage(
+      'npm start --',
+      'Opens the Pitwall desktop app. Without the Electron binary it starts the headless shell\ninstead and prints the link to open in a browser; --port and the token options apply to that only.',
+    ),
+  );
+  process.exit(0);
+}
+const checked = parsed.kind === 'ok' ? checkServeValues(parsed.values) : { ok: false, message: parsed.message };
+if (!checked.ok) {
+  console.error(`${checked.message}\nRun with --help to see the options.`);
+  process.exit(2);
+}
 
 function run(command, commandArgs) {
   const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
@@ -16,8 +33,11 @@ function run(command, commandArgs) {
 const electron = findElectron(root);
 if (!electron) {
   console.log('Electron binary not found (installed with ELECTRON_SKIP_BINARY_DOWNLOAD or offline); starting the headless shell instead.');
-  run(process.execPath, [path.join(root, 'scripts/serve.mjs'), ...args]);
+  run(process.execPath, [path.join(root, 'scripts/serve.mjs'), ...forwardArgs(checked)]);
 } else {
+  const ignored = HEADLESS_ONLY.filter((name) => parsed.values[name] !== undefined);
+  // The desktop app takes only the data folder; a token given here is not passed on to sit in its argv.
+  if (ignored.length > 0) console.log(`Note: ${ignored.map((n) => `--${n}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} to the headless shell only; the desktop app ignores ${ignored.length === 1 ? 'it' : 'them'}.`);
   const bin = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
   for (const [command, commandArgs] of [
     [bin, ['build']],
@@ -26,5 +46,5 @@ if (!electron) {
     const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
-  run(electron, ['.', ...args]);
+  run(electron, ['.', ...forwardArgs({ ...checked, port: undefined, token: undefined, tokenFile: undefined })]);
 }

@@ -52,6 +52,11 @@ export function argValue(argv: readonly string[], name: string): string | undefi
 
 /** Data dir from `--data-dir`, then `PITWALL_DATA_DIR`, then the platform default; always absolute. */
 export function resolveDataDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = argValue(argv, 'data-dir') ?? env.PITWALL_DATA_DIR;
+  return dataDirFrom(argValue(argv, 'data-dir'), env);
+}
+
+/** Data dir from a given folder, then `PITWALL_DATA_DIR`, then the platform default; always absolute. */
+export function dataDirFrom(given: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = given ?? env.PITWALL_DATA_DIR;
   return path.resolve(chosen && chosen.length > 0 ? chosen : defaultDataDir(process.platform, env));
 }

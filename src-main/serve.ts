@@ -1,31 +1,42 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { argValue, resolveDataDir } from './config';
+import { checkServeValues, parseCommandLine, usage } from '../scripts/lib/cli-options.mjs';
 import { builtPtyHostLaunch } from './app';
+import { dataDirFrom } from './config';
 import { startHeadlessShell } from './headless-shell';
+import { chooseToken } from './http/token-source';
 
-// Entry of the headless shell: `npm run serve -- --port N --data-dir D [--token T]`.
+// Entry of the headless shell: `npm run serve -- --port N --data-dir D [--token-file F]`.
 
 declare const __PITWALL_VERSION__: string | undefined;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const portArg = argValue(argv, 'port') ?? process.env.PITWALL_PORT ?? '4785';
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Invalid --port "${portArg}": give a number from 0 to 65535 (0 picks a free port).`);
-    process.exit(2);
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind === 'help') {
+    console.log(usage('npm run serve --', 'Serves Pitwall on 127.0.0.1 and prints the link to open in a browser.'));
+    process.exit(0);
   }
-  const appRoot = path.resolve(__dirname, '../..');
+  if (parsed.kind === 'error') fail(parsed.message);
+  const values = checkServeValues(parsed.values);
+  if (!values.ok) fail(values.message);
+  const token = chooseToken({ flag: values.token, file: values.tokenFile, env: process.env.PITWALL_TOKEN });
+  if (!token.ok) fail(token.message);
+  // Nothing Pitwall starts (the pty host, git, init scripts) needs the token: keep it in this process only.
+  delete process.env.PITWALL_TOKEN;
+
+  const appRoot = appRootFrom(__dirname);
   const shell = await startHeadlessShell({
-    dataDir: resolveDataDir(argv),
+    dataDir: dataDirFrom(values.dataDir),
     migrationsDir: path.join(appRoot, 'db', 'migrations'),
     staticDir: path.join(appRoot, 'out', 'renderer'),
-    port,
-    token: argValue(argv, 'token') ?? process.env.PITWALL_TOKEN,
+    port: values.port,
+    token: token.token,
     version: typeof __PITWALL_VERSION__ === 'string' ? __PITWALL_VERSION__ : '0.0.0-dev',
     ptyHostLaunch: builtPtyHostLaunch(__dirname),
   });
   console.log(`Pitwall listening on ${shell.server.url}`);
+  if (token.origin === 'flag') console.log('Note: --token is visible to every user of this machine in `ps`; prefer --token-file or PITWALL_TOKEN.');
 
   let stopping = false;
   const stop = (): void => {
@@ -41,6 +52,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The folder holding package.json above `dir` (out/main when built, src-main when run from source in tests). */
+function appRootFrom(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir, '../..');
+  }
+}
+
+/** A command-line mistake: say what, point at --help, exit 2 (the usual code for usage errors). */
+function fail(message: string): never {
+  console.error(`${message}\nRun with --help to see the options.`);
+  process.exit(2);
 }
 
 main().catch((error: unknown) => {

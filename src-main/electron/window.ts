@@ -1,4 +1,5 @@
 import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Session, Shell } from 'electron';
+import { guardPermissions, isNavigationAllowed } from './permissions';
 
 /** The Content-Security-Policy of the app window. */
 export const WINDOW_CSP =
@@ -7,7 +8,7 @@ export const WINDOW_CSP =
 /** What the window needs, passed in so tests can give stand-ins. */
 export interface WindowDeps {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindowType;
-  session: Pick<Session, 'webRequest'>;
+  session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
   shell: Pick<Shell, 'openExternal'>;
   preload: string;
   rendererFile: string;
@@ -28,8 +29,12 @@ export function windowOptions(preload: string): BrowserWindowConstructorOptions 
   };
 }
 
-/** Creates the one app window: sandboxed, CSP enforced, no new windows, no navigation away. */
+/**
+ * Creates the one app window: sandboxed, CSP enforced, permissions refused but the clipboard's,
+ * no new windows, no navigation or redirect away.
+ */
 export function createMainWindow(deps: WindowDeps): BrowserWindowType {
+  guardPermissions(deps.session, deps.isTrusted);
   deps.session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [WINDOW_CSP] } });
   });
@@ -40,7 +45,11 @@ export function createMainWindow(deps: WindowDeps): BrowserWindowType {
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {
-    if (!deps.isTrusted(url)) event.preventDefault();
+    if (!isNavigationAllowed(url, deps.isTrusted)) event.preventDefault();
+  });
+  // A redirect is a navigation the page did not ask for (a server answering 30x): the same rule.
+  win.webContents.on('will-redirect', (event, url) => {
+    if (!isNavigationAllowed(url, deps.isTrusted)) event.preventDefault();
   });
   if (deps.devServerUrl) void win.loadURL(deps.devServerUrl);
   else void win.loadFile(deps.rendererFile);

@@ -1,25 +1,45 @@
 import { createApi, type Invoke, type PitwallClient, type Subscribe } from '../../src-common/client';
 import { isEventName, type EventName } from '../../src-common/contract';
+import { WEB_EVENTS_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX } from '../../src-common/ipc-names';
 import type { Result } from '../../src-common/result';
 
 type Listener = (payload: unknown) => void;
 
+/** What the web client needs: where the shell is, the token, and whom to tell when it is refused. */
+export interface WebClientOptions {
+  base: URL;
+  token: string;
+  /** Called once when the shell refuses the token (it restarted with another one, or it was wrong). */
+  onUnauthorized: () => void;
+}
+
 /**
  * The client used when the renderer is served by the headless shell: requests go to
- * `POST /rpc/<channel>`, events arrive over the `/events` WebSocket. Auth rides on the cookie the
- * shell set when the page was opened with `?token=`.
+ * `POST /rpc/<channel>` with the token as `Authorization: Bearer`, events arrive over the
+ * `/events` WebSocket, which carries the token as a subprotocol (a browser cannot set its
+ * headers). No cookie is sent or needed.
  */
-export function createWebClient(base: URL = new URL(window.location.href)): PitwallClient {
+export function createWebClient({ base, token, onUnauthorized }: WebClientOptions): PitwallClient {
+  let refused = false;
+  const refuse = (): void => {
+    if (refused) return;
+    refused = true;
+    socket?.close();
+    onUnauthorized();
+  };
+
   const invoke: Invoke = async (channel, request) => {
     try {
       const response = await fetch(new URL(`/rpc/${channel}`, base), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        credentials: 'omit',
+        cache: 'no-store',
         body: JSON.stringify(request ?? {}),
       });
       if (response.status === 401) {
-        return { ok: false, error: { code: 'unauthorized', message: 'The session token was refused: open the URL Pitwall printed at start.', retryable: false } };
+        refuse();
+        return { ok: false, error: { code: 'unauthorized', message: 'The access token was refused: open the link Pitwall printed at start.', retryable: false } };
       }
       return (await response.json()) as Result<unknown>;
     } catch (error) {
@@ -35,9 +55,10 @@ export function createWebClient(base: URL = new URL(window.location.href)): Pitw
   let retryMs = 500;
 
   const connect = (): void => {
+    if (refused) return;
     const url = new URL('/events', base);
     url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(url);
+    socket = new WebSocket(url, [WEB_EVENTS_PROTOCOL, `${WEB_TOKEN_PROTOCOL_PREFIX}${token}`]);
     socket.onopen = () => {
       retryMs = 500;
     };
@@ -54,7 +75,7 @@ export function createWebClient(base: URL = new URL(window.location.href)): Pitw
     socket.onclose = () => {
       socket = null;
       // Reconnect with backoff: the shell may be restarting; views re-read on the next event.
-      setTimeout(connect, retryMs);
+      if (!refused) setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
     };
   };

@@ -55,7 +55,7 @@ export async function benchPtyThroughput(): Promise<void> {
     migrationsDir: MIGRATIONS_DIR,
     staticDir: dir,
     port: 0,
-    token: 'bench',
+    token: 'bench-token-0123456789',
     version: 'bench',
     ptyHostLaunch: fs.existsSync(builtHost)
       ? (socket, scrollback) => ({ command: process.execPath, args: [builtHost, '--socket', socket, '--scrollback-dir', scrollback] })
@@ -67,7 +67,7 @@ export async function benchPtyThroughput(): Promise<void> {
   value(await app.router.dispatch('projects:update', { id: project.id, config: { maxConcurrentAgents: 16 } }));
   const cat = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'cat', kind: 'shell', command: '/bin/cat', args: [file] }));
 
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.server.port}/events`, { headers: { authorization: 'Bearer bench' } });
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.server.port}/events`, { headers: { authorization: 'Bearer bench-token-0123456789' } });
   await new Promise((r) => ws.once('open', r));
   let received = 0;
   let watching = '';

@@ -13,7 +13,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const BARE_SERVER = `
 const http = require('node:http');
 const server = http.createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"ok":true,"value":[]}'); });
-server.listen(0, '127.0.0.1', () => console.log('Pitwall listening on http://127.0.0.1:' + server.address().port + '/?token=bare'));
+server.listen(0, '127.0.0.1', () => console.log('Pitwall listening on http://127.0.0.1:' + server.address().port + '/#token=bare'));
 `;
 
 interface Sample {
@@ -34,7 +34,7 @@ async function measure(args: string[]): Promise<Sample> {
       });
       child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
     });
-    const token = url.searchParams.get('token')!;
+    const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
     const res = await fetch(new URL('/rpc/projects:list', url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     await res.json();
     const firstAnswerMs = performance.now() - started;

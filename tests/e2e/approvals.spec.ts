@@ -7,6 +7,7 @@ import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
 import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { screenshotPath } from '../helpers/screenshots';
@@ -40,7 +41,7 @@ test('an agent waits for approval in the UI; a click allows it; the tool runs; h
   });
 
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(serve.url);
+  await openApp(page, serve);
   const session = await rpc<Session>(serve, 'sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Prove you can run a command', cols: 110, rows: 32 });
 
   // The sidebar badge counts the waiting approval; the card shows what the agent wants to run.
@@ -64,7 +65,7 @@ test('an agent waits for approval in the UI; a click allows it; the tool runs; h
   await expect(history).toContainText('you');
 
   // The session's terminal shows the tool ran and the agent finished.
-  await page.goto(`${serve.url.split('?')[0]}#/sessions/${session.id}`);
+  await page.goto(`${serve.origin}/#/sessions/${session.id}`);
   const terminal = page.getByTestId('terminal');
   await expect(terminal).toContainText('APPROVED-TOOL-RAN', { timeout: 30_000 });
   await expect(terminal).toContainText('E2E-FINISHED', { timeout: 30_000 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { screenshotPath } from '../helpers/screenshots';
@@ -28,7 +29,7 @@ test.afterEach(async () => {
 test.afterAll(removeTempDirs);
 
 test('a new session file in a watched folder appears in the list, search finds it, and its timeline renders', async ({ page }) => {
-  await page.goto(`${serve.url}#/history`);
+  await openApp(page, serve, 'history');
   await expect(page.getByRole('button', { name: /Adding a joke to jokes\.csv file/ })).toBeVisible();
   await expect(page.getByRole('button', { name: /Refactor src\/main\.rs/ })).toBeVisible();
 
@@ -60,7 +61,7 @@ test('a new session file in a watched folder appears in the list, search finds i
   await card.click();
   await page.screenshot({ path: screenshotPath('history.png') });
 
-  await page.goto(`${serve.url}#/usage`);
+  await page.goto(`${serve.origin}/#/usage`);
   await page.getByLabel('From', { exact: true }).fill('2025-09-01');
   await page.getByLabel('To', { exact: true }).fill('2026-03-01');
   await expect(page.getByRole('img', { name: 'Tokens per day' })).toBeVisible();
@@ -70,11 +71,11 @@ test('a new session file in a watched folder appears in the list, search finds i
   // A broken file is shown with where and why, and the rest of it is still read.
   const broken = path.join(home, '.claude/projects/-home-dev-shop/8c1b1a4e-0000-4000-8000-000000000002.jsonl');
   fs.writeFileSync(broken, `{"type":"user","message":\n${JSON.stringify({ type: 'user', uuid: 'ok', sessionId: 'b', message: { role: 'user', content: 'still read after a bad line' } })}\n`);
-  await page.goto(`${serve.url}#/settings`);
+  await page.goto(`${serve.origin}/#/settings`);
   const diagnostics = page.getByRole('region', { name: 'Transcript diagnostics' });
   await expect(diagnostics).toContainText(broken);
   await expect(diagnostics).toContainText('at byte 0: malformed JSON');
   await expect(page.getByRole('region', { name: 'Transcript folders' })).toContainText(path.join(home, '.claude/projects'));
-  await page.goto(`${serve.url}#/history`);
+  await page.goto(`${serve.origin}/#/history`);
   await expect(page.getByRole('button', { name: /still read after a bad line/ })).toBeVisible();
 });

@@ -4,6 +4,7 @@ import type { Project } from '../../src-common/domain/project';
 import type { Worktree } from '../../src-common/domain/worktree';
 import { makeRepo, write } from '../helpers/git-repo';
 import { rpc } from '../helpers/rpc';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -24,7 +25,7 @@ test('a 20,000-line diff renders only the rows on screen and scrolls to its last
     write(wt.path, path.join('src', 'tables', `part-${f}.ts`), Array.from({ length: 5000 }, (_, i) => `export const value${f}_${i} = ${i};`).join('\n') + '\n');
   }
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(`${serve.url.split('?')[0]}?token=${serve.token}`);
+  await openApp(page, serve);
   await page.getByTestId('project-item').first().click();
   await page.getByRole('button', { name: 'Show diff of bulk' }).click();
   const diff = page.getByTestId('diff');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { git, makeRepo, write } from '../helpers/git-repo';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { screenshotPath } from '../helpers/screenshots';
@@ -24,9 +25,7 @@ test('add a repository, create a worktree, see its status, remove it', async ({ 
   git(repo, 'commit', '--quiet', '-m', 'ignore env');
   write(repo, '.env', 'TOKEN=dev\n');
 
-  await page.goto(serve.url);
-  // The token moved from the address bar into a cookie.
-  await expect(page).not.toHaveURL(/token=/);
+  await openApp(page, serve);
   await expect(page.getByText('No projects yet')).toBeVisible();
 
   await page.getByLabel('Repository path').fill(path.join(tempDir(), 'not-a-repo'));
@@ -75,9 +74,8 @@ test('add a repository, create a worktree, see its status, remove it', async ({ 
 
 async function listWorktrees(): Promise<{ path: string }[]> {
   const headers = { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' };
-  const base = `http://127.0.0.1:${serve.port}`;
-  const projects = (await (await fetch(`${base}/rpc/projects:list`, { method: 'POST', headers, body: '{}' })).json()) as { value: { id: string }[] };
-  const result = (await (await fetch(`${base}/rpc/worktrees:list`, { method: 'POST', headers, body: JSON.stringify({ projectId: projects.value[0]!.id }) })).json()) as {
+  const projects = (await (await fetch(`${serve.origin}/rpc/projects:list`, { method: 'POST', headers, body: '{}' })).json()) as { value: { id: string }[] };
+  const result = (await (await fetch(`${serve.origin}/rpc/worktrees:list`, { method: 'POST', headers, body: JSON.stringify({ projectId: projects.value[0]!.id }) })).json()) as {
     value: { path: string }[];
   };
   return result.value;

@@ -6,6 +6,7 @@ import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { makeRepo } from '../helpers/git-repo';
 import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { screenshotPath } from '../helpers/screenshots';
@@ -17,7 +18,7 @@ test.beforeEach(async () => {
   serve = await startServeProcess(tempDir('pitwall-e2e-data-'));
 });
 test.afterEach(async () => {
-  await fetch(`http://127.0.0.1:${serve.port}/rpc/sessions:list`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: '{}' })
+  await fetch(`http://127.0.0.1:${serve.port}/rpc/sessions:list`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: '{}' })
     .then((r) => r.json())
     .then(async (r: { value?: { id: string; status: string }[] }) => {
       for (const s of r.value ?? []) if (s.status === 'running') await rpc(serve, 'sessions:stop', { sessionId: s.id });
@@ -37,7 +38,7 @@ test('start Claude Code in a new worktree from the UI and watch it answer in the
   await rpc(serve, 'profiles:create', { name: 'Claude Code (scripted model)', kind: 'claude-code', command: CLAUDE_BIN, env: seedClaudeHome(home, api.url, [worktreePath]) });
 
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(serve.url);
+  await openApp(page, serve);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sessions' }).click();
   await expect(page.getByText('No sessions yet')).toBeVisible();
   await page.getByRole('button', { name: 'New session' }).click();

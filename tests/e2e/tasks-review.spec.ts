@@ -5,6 +5,7 @@ import { CLAUDE_BIN, seedClaudeHome } from '../helpers/claude-home';
 import { git, makeRepo } from '../helpers/git-repo';
 import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
+import { openApp } from '../helpers/open-app';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { screenshotPath } from '../helpers/screenshots';
@@ -38,7 +39,7 @@ test('a task runs Claude Code, waits for approval with its diff and verify resul
   await rpc(serve, 'profiles:create', { name: 'Claude Code (scripted model)', kind: 'claude-code', command: CLAUDE_BIN, env });
 
   await page.setViewportSize({ width: 1500, height: 1000 });
-  await page.goto(serve.url);
+  await openApp(page, serve);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Tasks' }).click();
   await page.getByLabel('Task', { exact: true }).fill('Add a greeting file');
   await page.getByLabel('Agent').selectOption({ label: 'Claude Code (scripted model)' });

@@ -70,7 +70,7 @@ export class BrowserWindow {
   }
 }
 
-/** Records the headers hook. */
+/** Records the headers hook and the permission handlers. */
 export const session = {
   defaultSession: {
     webRequest: {
@@ -78,6 +78,14 @@ export const session = {
       onHeadersReceived(listener: Handler): void {
         this.headersHook = listener;
       },
+    },
+    permissionRequestHandler: null as Handler | null,
+    permissionCheckHandler: null as Handler | null,
+    setPermissionRequestHandler(handler: Handler | null): void {
+      this.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: Handler | null): void {
+      this.permissionCheckHandler = handler;
     },
   },
 };
