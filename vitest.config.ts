@@ -18,6 +18,10 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // A whole `npm ci` of a copy of the checkout: run on its own, after the others (`npm test` does).
+        test: { name: 'install', include: ['tests/install/**/*.test.ts'], environment: 'node', testTimeout: 20 * 60_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });

@@ -1,9 +1,12 @@
 // `npm run serve`: builds when the sources are newer than the build, then runs the headless shell.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onParentGone, spawnTied } from './lib/child-lifetime.mjs';
 import { checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
+import { electronMajorVersion } from './lib/find-electron.mjs';
+import { tool } from './lib/tool.mjs';
 
 // The command line is checked before the build, so a typo or --help costs no build and starts nothing.
 const parsed = parseCommandLine(process.argv.slice(2));
@@ -33,14 +36,17 @@ const sources = ['src-common', 'src-main', 'src-preload', 'src-renderer', 'db'].
 const built = fs.existsSync(entry) && fs.existsSync(path.join(root, 'out', 'renderer', 'index.html')) ? fs.statSync(entry).mtimeMs : 0;
 if (built === 0 || Math.max(...sources.map(newestMtime)) > built) {
   console.log('Building Pitwall…');
-  const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
-  const result = spawnSync(bin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  const [node, electronVite] = tool(root, 'electron-vite');
+  // electron-vite reads Electron's major version for its build targets; an install whose optional
+  // Electron package failed (older npm, offline) still builds the headless shell.
+  const env = { ...process.env, ELECTRON_MAJOR_VER: process.env.ELECTRON_MAJOR_VER || electronMajorVersion(root) };
+  const result = spawnSync(node, [...electronVite, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env });
   if (result.status !== 0) {
     console.error('The build failed; see the errors above.');
     process.exit(result.status ?? 1);
   }
 }
 
-const child = spawn(process.execPath, [entry, ...forwardArgs(checked)], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const child = spawnTied(process.execPath, [entry, ...forwardArgs(checked)], { cwd: root });
+// Whoever started this (npm, `npm start`) may die without a signal reaching here: the shell stops with it.
+onParentGone(() => child.kill('SIGTERM'));

@@ -1,9 +1,11 @@
 // `npm start`: the desktop app, or the headless shell when the Electron binary is not installed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onParentGone, spawnTied } from './lib/child-lifetime.mjs';
 import { HEADLESS_ONLY, checkServeValues, forwardArgs, parseCommandLine, usage } from './lib/cli-options.mjs';
-import { findElectron } from './lib/find-electron.mjs';
+import { fetchElectron, findElectron } from './lib/find-electron.mjs';
+import { tool } from './lib/tool.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -25,25 +27,31 @@ if (!checked.ok) {
 }
 
 function run(command, commandArgs) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  const child = spawnTied(command, commandArgs, { cwd: root });
+  // npm gives no channel: if npm itself is killed, stop what this started instead of leaving it serving.
+  onParentGone(() => child.kill('SIGTERM'));
 }
 
-const electron = findElectron(root);
+// `npm install` never downloads Electron's binary (allowScripts), so an offline install works;
+// the first `npm start` fetches it, and without it the headless shell serves the same app.
+let electron = findElectron(root);
 if (!electron) {
-  console.log('Electron binary not found (installed with ELECTRON_SKIP_BINARY_DOWNLOAD or offline); starting the headless shell instead.');
+  const fetched = fetchElectron(root, (line) => console.log(line));
+  electron = fetched.path;
+  if (!electron) console.log(`Electron is not available (${fetched.reason}); starting the headless shell instead. ${fetched.hint}`);
+}
+if (!electron) {
   run(process.execPath, [path.join(root, 'scripts/serve.mjs'), ...forwardArgs(checked)]);
 } else {
   const ignored = HEADLESS_ONLY.filter((name) => parsed.values[name] !== undefined);
   // The desktop app takes only the data folder; a token given here is not passed on to sit in its argv.
   if (ignored.length > 0) console.log(`Note: ${ignored.map((n) => `--${n}`).join(', ')} ${ignored.length === 1 ? 'applies' : 'apply'} to the headless shell only; the desktop app ignores ${ignored.length === 1 ? 'it' : 'them'}.`);
-  const bin = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+  const [node, electronVite] = tool(root, 'electron-vite');
   for (const [command, commandArgs] of [
-    [bin, ['build']],
+    [node, [...electronVite, 'build']],
     [process.execPath, [path.join(root, 'scripts/electron-native.mjs')]],
   ]) {
-    const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
   run(electron, ['.', ...forwardArgs({ ...checked, port: undefined, token: undefined, tokenFile: undefined })]);

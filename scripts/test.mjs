@@ -13,10 +13,11 @@ const run = (pkg, binName, args) => {
 const steps = [
   ['typecheck', ...run('typescript', 'tsc', ['-b'])],
   ['lint', ...run('eslint', 'eslint', ['.'])],
-  ['unit + integration', ...run('vitest', 'vitest', ['run'])],
+  ['unit + integration', ...run('vitest', 'vitest', ['run', '--project', 'unit', '--project', 'integration'])],
   ['chromium', process.execPath, ['scripts/check-chromium.mjs']],
   ['build', ...run('electron-vite', 'electron-vite', ['build'])],
   ['e2e', ...run('@playwright/test', 'playwright', ['test'])],
+  ['install without Electron', ...run('vitest', 'vitest', ['run', '--project', 'install'])],
 ];
 
 // `npm test` must leave the working tree as it found it: tests write only into ignored or temp folders.
