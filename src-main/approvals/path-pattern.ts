@@ -16,7 +16,7 @@ import { expandHome, realPath } from './path-resolution';
  * Returns a test, or null when the pattern cannot apply (a relative pattern without a folder).
  */
 export function compilePathPattern(pattern: string, cwd: string | null, home: string = os.homedir()): ((resolved: string) => boolean) | null {
-  const expanded = expandHome(pattern.trim(), home);
+  const expanded = expandHome(pattern, home);
   let full: string;
   if (expanded.startsWith('/')) full = expanded;
   else if (cwd && cwd.startsWith('/')) full = `${realPath(cwd) ?? cwd}/${expanded}`;
