@@ -15,16 +15,21 @@ import { expandHome, realPath } from './path-resolution';
  *
  * Returns a test, or null when the pattern cannot apply (a relative pattern without a folder).
  */
-export function compilePathPattern(pattern: string, cwd: string | null, home: string = os.homedir()): ((resolved: string) => boolean) | null {
+export function compilePathPattern(
+  pattern: string,
+  cwd: string | null,
+  home: string = os.homedir(),
+  real: (absolute: string) => string | null = realPath,
+): ((resolved: string) => boolean) | null {
   const expanded = expandHome(pattern, home);
   let full: string;
   if (expanded.startsWith('/')) full = expanded;
-  else if (cwd && cwd.startsWith('/')) full = `${realPath(cwd) ?? cwd}/${expanded}`;
+  else if (cwd && cwd.startsWith('/')) full = `${real(cwd) ?? cwd}/${expanded}`;
   else return null;
   const segments = full.split('/').filter((s) => s.length > 0);
   const firstGlob = segments.findIndex((s) => /(^|[^\\])[*?]/.test(s));
   const fixed = firstGlob === -1 ? segments : segments.slice(0, firstGlob);
-  const prefix = realPath(`/${fixed.map(unescape).join('/')}`);
+  const prefix = real(`/${fixed.map(unescape).join('/')}`);
   if (prefix === null) return null;
   if (firstGlob === -1) return (resolved) => resolved === prefix;
   const rest = segments.slice(firstGlob);

@@ -64,3 +64,12 @@ export function resolveToolPath(raw: string, cwd: string | null, home: string = 
 export function isInside(folder: string, target: string): boolean {
   return target === folder || target.startsWith(folder === '/' ? '/' : `${folder}/`);
 }
+
+/** {@link realPath} remembered for the length of one decision (the disk is read once per path). */
+export function memoRealPath(): (absolute: string) => string | null {
+  const seen = new Map<string, string | null>();
+  return (absolute) => {
+    if (!seen.has(absolute)) seen.set(absolute, realPath(absolute));
+    return seen.get(absolute)!;
+  };
+}

@@ -3,7 +3,7 @@ import { RULE_SCOPES, type PermissionRule, type RuleEffect } from '../../src-com
 import { commandsToCheck } from './command-candidates';
 import { isHarmlessRedirection, matchCommand, parseCommandPattern, type CommandPattern, type MatchMode } from './command-pattern';
 import { compilePathPattern } from './path-pattern';
-import { resolveToolPath } from './path-resolution';
+import { memoRealPath, resolveToolPath } from './path-resolution';
 import { parseCommandLine } from './shell-parser';
 import type { ParsedCommandLine, SimpleCommand } from './shell-syntax';
 import { textGlob, toolPaths, toolTexts } from './tool-input';
@@ -115,7 +115,8 @@ function matchBash(rules: PermissionRule[], command: string): { matched: Matched
 
 function matchPaths(rules: PermissionRule[], call: ToolCallContext, raw: string[]): Matched {
   const resolved = raw.map((p) => resolveToolPath(p, call.cwd));
-  const tests = new Map(rules.map((r) => [r, r.pattern === null ? () => true : (compilePathPattern(r.pattern, call.cwd) ?? (() => false))]));
+  const real = memoRealPath();
+  const tests = new Map(rules.map((r) => [r, r.pattern === null ? () => true : (compilePathPattern(r.pattern, call.cwd, undefined, real) ?? (() => false))]));
   const of = (effect: RuleEffect) => rules.filter((r) => r.effect === effect);
   const hits = (r: PermissionRule) => r.pattern === null || resolved.some((p) => p !== null && tests.get(r)!(p));
   // Every path must be allowed by some rule; an unresolvable path only by a rule for any input.
