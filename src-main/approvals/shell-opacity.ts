@@ -79,3 +79,26 @@ export function checkCommandOpacity(cmd: SimpleCommand): string[] {
   }
   return reasons;
 }
+
+/** Why a `${...}` (its inside given) can run code, if it can. */
+export function parameterOpacity(inner: string): string[] {
+  if (inner.startsWith('(')) return ['a zsh parameter flag (it can evaluate the value as code)'];
+  if (inner.startsWith('!')) {
+    return /^![A-Za-z_]\w*(\[[@*]\]|[@*])$/.test(inner) ? [] : ['an indirect expansion ${!…} (the name it reads can run code)'];
+  }
+  const name = /^#?([A-Za-z_]\w*|\d+|[@*#?$!-])/.exec(inner);
+  if (!name) return ['a parameter expansion the parser does not know'];
+  let rest = inner.slice(name[0].length);
+  const reasons: string[] = [];
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    const subscript = close === -1 ? rest.slice(1) : rest.slice(1, close);
+    if (!/^\s*(\d+|[@*])\s*$/.test(subscript)) reasons.push('an array subscript (it is evaluated as arithmetic)');
+    rest = close === -1 ? '' : rest.slice(close + 1);
+  }
+  if (/^@P/.test(rest)) reasons.push('a prompt expansion ${…@P} (it runs command substitutions in the value)');
+  if (rest.startsWith(':') && !/^:[-=+?]/.test(rest) && /[A-Za-z_$`]/.test(rest.slice(1))) {
+    reasons.push('a substring offset that reads variables (it is evaluated as arithmetic)');
+  }
+  return reasons;
+}

@@ -1,4 +1,5 @@
-import { checkCommandOpacity } from './shell-opacity';
+import { decodeAnsiC } from './shell-ansi-c';
+import { checkCommandOpacity, parameterOpacity } from './shell-opacity';
 import { wordText, type ParsedCommandLine, type Redirection, type RedirectionOp, type SimpleCommand, type Word, type WordPart } from './shell-syntax';
 
 /**
@@ -530,8 +531,10 @@ class Parser {
       parts.push({ kind: 'exp', text: s.slice(begin, this.pos), quoted });
     };
     if (!quoted && next === "'") {
-      this.pos += 2;
-      pushLit(parts, this.readAnsiC());
+      const decoded = decodeAnsiC(s, this.pos + 2);
+      if (!decoded.closed) this.opaque('an unterminated quote');
+      this.pos = decoded.end;
+      pushLit(parts, decoded.text);
       return;
     }
     if (!quoted && next === '"') {
@@ -734,73 +737,4 @@ class Parser {
     }
     parts.push({ kind: 'glob', text: this.src.slice(begin, this.pos) });
   }
-
-  /** The inside of `$'...'`, decoded (the `$'` already read). */
-  private readAnsiC(): string {
-    const s = this.src;
-    let out = '';
-    while (this.pos < s.length) {
-      const c = s[this.pos]!;
-      if (c === "'") {
-        this.pos++;
-        return out;
-      }
-      if (c !== '\\') {
-        out += c;
-        this.pos++;
-        continue;
-      }
-      const e = s[this.pos + 1];
-      this.pos += 2;
-      const simple: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
-      if (e === undefined) {
-        out += '\\';
-      } else if (simple[e] !== undefined) {
-        out += simple[e];
-      } else if (/[0-7]/.test(e)) {
-        let digits = e;
-        while (digits.length < 3 && /[0-7]/.test(s[this.pos] ?? '')) digits += s[this.pos++];
-        out += String.fromCharCode(parseInt(digits, 8) & 0xff);
-      } else if (e === 'x' || e === 'u' || e === 'U') {
-        const max = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-        let digits = '';
-        while (digits.length < max && /[0-9A-Fa-f]/.test(s[this.pos] ?? '')) digits += s[this.pos++];
-        if (digits === '') out += `\\${e}`;
-        else {
-          const code = parseInt(digits, 16);
-          out += code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-        }
-      } else if (e === 'c' && s[this.pos] !== undefined) {
-        out += String.fromCharCode(s[this.pos]!.toUpperCase().charCodeAt(0) ^ 0x40);
-        this.pos++;
-      } else {
-        out += `\\${e}`;
-      }
-    }
-    this.opaque('an unterminated quote');
-    return out;
-  }
-}
-
-/** Why a `${...}` (its inside given) can run code, if it can. */
-function parameterOpacity(inner: string): string[] {
-  if (inner.startsWith('(')) return ['a zsh parameter flag (it can evaluate the value as code)'];
-  if (inner.startsWith('!')) {
-    return /^![A-Za-z_]\w*(\[[@*]\]|[@*])$/.test(inner) ? [] : ['an indirect expansion ${!…} (the name it reads can run code)'];
-  }
-  const name = /^#?([A-Za-z_]\w*|\d+|[@*#?$!-])/.exec(inner);
-  if (!name) return ['a parameter expansion the parser does not know'];
-  let rest = inner.slice(name[0].length);
-  const reasons: string[] = [];
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    const subscript = close === -1 ? rest.slice(1) : rest.slice(1, close);
-    if (!/^\s*(\d+|[@*])\s*$/.test(subscript)) reasons.push('an array subscript (it is evaluated as arithmetic)');
-    rest = close === -1 ? '' : rest.slice(close + 1);
-  }
-  if (/^@P/.test(rest)) reasons.push('a prompt expansion ${…@P} (it runs command substitutions in the value)');
-  if (rest.startsWith(':') && !/^:[-=+?]/.test(rest) && /[A-Za-z_$`]/.test(rest.slice(1))) {
-    reasons.push('a substring offset that reads variables (it is evaluated as arithmetic)');
-  }
-  return reasons;
 }
