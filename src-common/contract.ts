@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAbsolutePath } from './branch-name';
 import { agentProfileInputSchema, agentProfileSchema, sessionSchema } from './domain/agent';
 import { APPROVAL_STATUSES, RULE_SCOPES, approvalSchema, permissionRuleInputSchema, permissionRuleSchema } from './domain/approval';
 import { projectConfigSchema, projectSchema } from './domain/project';
@@ -29,7 +30,7 @@ export const appInfoSchema = z.object({
   platform: z.string(),
 });
 
-/** A branch name as typed by a user; git's own rules are checked in the core. */
+/** A branch name as typed by a user; git's own rules (and why a name breaks them) are checked in the core. */
 const branchName = z
   .string()
   .trim()
@@ -48,7 +49,16 @@ export const channels = {
   'settings:update': { request: appSettingsSchema.partial().strict(), response: appSettingsSchema },
 
   'projects:add': {
-    request: z.object({ path: z.string().trim().min(1, 'Path is required').max(4096) }).strict(),
+    request: z
+      .object({
+        path: z
+          .string()
+          .trim()
+          .min(1, 'Path is required')
+          .max(4096)
+          .refine(isAbsolutePath, 'Give the repository\'s absolute path (for example /home/you/code/app); a relative path would depend on where Pitwall was started'),
+      })
+      .strict(),
     response: projectSchema,
   },
   'projects:list': { request: empty, response: z.array(projectSchema) },

@@ -129,6 +129,8 @@ export function createApp(config: AppConfig): App {
       history,
     }),
   );
+  // A worktree a crash left half created is finished or rolled back; that may run an init script, so start-up does not wait for it.
+  void worktrees.recover().catch((error: unknown) => console.error('[app] recovering half-created worktrees failed', error));
   const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
   transcripts.start();
 

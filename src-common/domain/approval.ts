@@ -15,7 +15,11 @@ export const permissionRuleInputSchema = z.object({
   effect: z.enum(RULE_EFFECTS),
   /** Tool name (`Bash`, `Write`, `mcp__github__create_issue`), `mcp__github__*`, or `*`. */
   toolName: z.string().trim().min(1, 'Tool is required').max(200),
-  /** Bash: command glob (`git status*`); Write/Edit/Read: path glob relative to the worktree; null: any input. */
+  /**
+   * Bash: a command pattern matched word by word (`git status*`: `git status` and any further
+   * arguments); file tools: a path glob, relative to the worktree unless absolute, matched against
+   * the resolved path; other tools: a text glob; null: any input.
+   */
   pattern: z.string().trim().min(1).max(1000).nullable().default(null),
   scope: z.enum(RULE_SCOPES).default('global'),
   projectId: z.string().nullable().default(null),
@@ -50,6 +54,13 @@ export const approvalSchema = z.object({
   decidedAt: z.number().nullable(),
   waitedMs: z.number().nullable(),
   createdAt: z.number(),
+  /**
+   * While pending: the rules "Always allow" would create (a null pattern: any input of the tool),
+   * or why this call can only be allowed once. Null once decided.
+   */
+  rememberAs: z
+    .discriminatedUnion('ok', [z.object({ ok: z.literal(true), patterns: z.array(z.string().nullable()) }), z.object({ ok: z.literal(false), reason: z.string() })])
+    .nullable(),
 });
 /** An approval. */
 export type Approval = z.infer<typeof approvalSchema>;

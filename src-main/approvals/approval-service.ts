@@ -17,6 +17,7 @@ import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
 import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
+import { rememberPlan } from './remembered-rules';
 import { evaluate, type ToolCallContext } from './rule-evaluator';
 
 type ApprovalRow = typeof approvals.$inferSelect;
@@ -147,15 +148,18 @@ export class ApprovalService {
     const row = this.row(id);
     if (row.status !== 'pending') throw new AppError('invalid_request', `This approval was already ${row.status}`);
     if (options.remember) {
-      const input = (parse(row.input) ?? {}) as Record<string, unknown>;
-      this.createRule({
-        effect: decision,
-        toolName: row.toolName,
-        pattern: rememberPattern(row.toolName, input, this.cwdOf(row)),
-        scope: options.remember,
-        projectId: options.remember === 'project' ? row.projectId : null,
-        sessionId: options.remember === 'session' ? row.sessionId : null,
-      });
+      const plan = rememberPlan(row.toolName, (parse(row.input) ?? {}) as Record<string, unknown>, this.cwdOf(row), decision);
+      if (!plan.ok) throw new AppError('invalid_request', `This call cannot be remembered: ${plan.reason}`);
+      for (const pattern of plan.patterns) {
+        this.createRule({
+          effect: decision,
+          toolName: row.toolName,
+          pattern,
+          scope: options.remember,
+          projectId: options.remember === 'project' ? row.projectId : null,
+          sessionId: options.remember === 'session' ? row.sessionId : null,
+        });
+      }
     }
     const reason = options.reason?.trim() || (decision === 'allow' ? 'Allowed in Pitwall' : 'Denied in Pitwall');
     this.settle(id, decision === 'allow' ? 'allowed' : 'denied', decision, options.decidedBy ?? 'user', reason);
@@ -348,6 +352,7 @@ export class ApprovalService {
       decidedAt: r.decidedAt,
       waitedMs: r.waitedMs,
       createdAt: r.createdAt,
+      rememberAs: r.status === 'pending' ? rememberPlan(r.toolName, (parse(r.input) ?? {}) as Record<string, unknown>, this.cwdOf(r), 'allow') : null,
     }));
   }
 }
@@ -364,20 +369,6 @@ function toRule(row: RuleRow): PermissionRule {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
-}
-
-/** The pattern an "always" decision remembers: the exact command, or the file relative to the worktree. */
-function rememberPattern(toolName: string, input: Record<string, unknown>, cwd: string | null): string | null {
-  if (toolName === 'Bash' && typeof input.command === 'string') return input.command.trim();
-  const file = typeof input.file_path === 'string' ? input.file_path : null;
-  if (file) {
-    if (cwd && path.isAbsolute(file)) {
-      const rel = path.relative(cwd, file);
-      if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
-    }
-    return file;
-  }
-  return null;
 }
 
 function summarize(call: ToolCallContext): string {

@@ -1,17 +1,21 @@
+import { branchNameProblem } from '../../src-common/branch-name';
 import { AppError } from '../../src-common/result';
 import { gitAt } from './git';
 
 /**
- * Checks a branch name with `git check-ref-format --branch` and refuses a leading `-` so a name can
- * never be read as an option (`--upload-pack=x`). Returns the normalized name.
+ * Checks a new branch name: Pitwall's rules with their reasons ({@link branchNameProblem}), then
+ * git's own `git check-ref-format --branch` as the authority, which must give the name back
+ * unchanged (`--branch` expands `@{-1}` and the like to another branch). Returns the name.
  */
 export async function assertValidBranchName(root: string, name: string): Promise<string> {
-  if (name.length === 0 || name.startsWith('-')) {
-    throw new AppError('invalid_branch_name', `"${name}" is not a valid branch name: it may not be empty or start with "-"`);
-  }
+  const problem = branchNameProblem(name);
+  if (problem) throw new AppError('invalid_branch_name', `"${name}" is not a valid branch name: ${problem}`);
+  let checked: string;
   try {
-    return (await gitAt(root).raw(['check-ref-format', '--branch', name])).trim();
+    checked = (await gitAt(root).raw(['check-ref-format', '--branch', name])).trim();
   } catch {
-    throw new AppError('invalid_branch_name', `"${name}" is not a valid branch name (git check-ref-format refused it)`);
+    throw new AppError('invalid_branch_name', `"${name}" is not a valid branch name: git check-ref-format refused it`);
   }
+  if (checked !== name) throw new AppError('invalid_branch_name', `"${name}" is not a valid branch name: git reads it as ${checked}`);
+  return name;
 }

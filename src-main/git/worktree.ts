@@ -9,6 +9,8 @@ export interface GitWorktreeEntry {
   bare: boolean;
   detached: boolean;
   prunable: boolean;
+  /** The lock reason (`initializing` while `git worktree add` runs), '' when locked without one, null when not locked. */
+  locked: string | null;
 }
 
 /** Parses `git worktree list --porcelain -z` output. */
@@ -26,13 +28,14 @@ export function parseWorktreeList(output: string): GitWorktreeEntry[] {
     const value = space === -1 ? '' : field.slice(space + 1);
     if (key === 'worktree') {
       if (current) entries.push(current);
-      current = { path: value, head: null, branch: null, bare: false, detached: false, prunable: false };
+      current = { path: value, head: null, branch: null, bare: false, detached: false, prunable: false, locked: null };
     } else if (current) {
       if (key === 'HEAD') current.head = value;
       else if (key === 'branch') current.branch = value.replace(/^refs\/heads\//, '');
       else if (key === 'bare') current.bare = true;
       else if (key === 'detached') current.detached = true;
       else if (key === 'prunable') current.prunable = true;
+      else if (key === 'locked') current.locked = value;
     }
   }
   if (current) entries.push(current);
@@ -63,4 +66,9 @@ export async function removeWorktree(root: string, path: string, force: boolean)
 /** Forgets worktrees whose folders are gone. */
 export async function pruneWorktrees(root: string): Promise<void> {
   await gitRaw(root, ['worktree', 'prune']);
+}
+
+/** Deletes a branch only if it still points at `sha` (a compare-and-swap, so newer work is never lost). */
+export async function deleteBranchAt(root: string, branch: string, sha: string): Promise<void> {
+  await gitRaw(root, ['update-ref', '-d', `refs/heads/${branch}`, sha]);
 }

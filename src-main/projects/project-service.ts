@@ -27,8 +27,10 @@ export class ProjectService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Registers the repository holding `folder`; answers the existing project when already registered. */
+  /** Registers the repository holding `folder` (an absolute path); answers the existing project when already registered. */
   async add(folder: string): Promise<Project> {
+    // A relative path would be resolved against wherever the core was started.
+    if (!path.isAbsolute(folder)) throw new AppError('invalid_request', `"${folder}" is not an absolute path; give the repository's full path`);
     const root = await repositoryRoot(path.resolve(folder));
     const existing = this.db.select().from(projects).where(eq(projects.path, root)).get();
     if (existing && existing.deletedAt === null) return this.toProject(existing);

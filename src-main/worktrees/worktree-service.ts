@@ -25,6 +25,7 @@ import {
 import type { Disposable } from '../lifecycle';
 import type { ProjectService } from '../projects/project-service';
 import { copyIncludedFiles, includePatterns } from './copy-included-files';
+import { inspectCreation, rollBackCreation } from './creation-recovery';
 import { runScript } from './init-script';
 import { KeyedQueue } from './keyed-queue';
 import { assertInside, worktreePathFor } from './worktree-paths';
@@ -86,27 +87,64 @@ export class WorktreeService implements Disposable {
         return this.toWorktree(this.setStatus(row.id, 'error', { error: messageOf(error) }), null);
       }
 
-      try {
-        const copied = await copyIncludedFiles(project.path, target, includePatterns(project.path, project.config.copyFiles));
-        if (copied.length > 0) log.push(`Copied ${copied.length} file(s): ${copied.join(', ')}`);
-      } catch (error) {
-        log.push(`Copying included files failed: ${messageOf(error)}`);
-      }
+      return this.prepare(project, row.id, target, log);
+    });
+  }
 
-      if (project.config.initScript) {
-        log.push(`$ ${project.config.initScript}`);
-        const result = await runScript(project.config.initScript, target);
-        log.push(result.output.trimEnd());
-        if (result.exitCode !== 0) {
-          const why = result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal ?? 'an error'}`;
-          return this.toWorktree(
-            this.setStatus(row.id, 'error', { error: `Init script ${why}`, initLog: log.join('\n') }),
-            null,
-          );
-        }
+  /** After `git worktree add`: copies included files, runs the init script, and settles the record. */
+  private async prepare(project: Project, id: string, target: string, log: string[]): Promise<Worktree> {
+    try {
+      const copied = await copyIncludedFiles(project.path, target, includePatterns(project.path, project.config.copyFiles));
+      if (copied.length > 0) log.push(`Copied ${copied.length} file(s): ${copied.join(', ')}`);
+    } catch (error) {
+      log.push(`Copying included files failed: ${messageOf(error)}`);
+    }
+
+    if (project.config.initScript) {
+      log.push(`$ ${project.config.initScript}`);
+      const result = await runScript(project.config.initScript, target);
+      log.push(result.output.trimEnd());
+      if (result.exitCode !== 0) {
+        const why = result.timedOut ? 'timed out' : `exited with ${result.exitCode ?? result.signal ?? 'an error'}`;
+        return this.toWorktree(this.setStatus(id, 'error', { error: `Init script ${why}`, initLog: log.join('\n') }), null);
       }
-      const done = this.setStatus(row.id, 'active', { initLog: log.length > 0 ? log.join('\n') : null });
-      return this.toWorktree(done, await this.safeStatus(done));
+    }
+    const done = this.setStatus(id, 'active', { initLog: log.length > 0 ? log.join('\n') : null });
+    return this.toWorktree(done, await this.safeStatus(done));
+  }
+
+  /**
+   * At start-up: a worktree a crash left `creating` is finished when git has it on its branch
+   * (included files and the init script run again), and rolled back otherwise (the half-made
+   * worktree, folder and branch removed, the record with them). Runs in each project's queue;
+   * resolves once every one is settled.
+   */
+  async recover(): Promise<void> {
+    const stuck = this.db.select().from(worktrees).where(and(eq(worktrees.status, 'creating'), isNull(worktrees.deletedAt))).all();
+    await Promise.all(
+      stuck.map(async (row) => {
+        try {
+          const project = this.projects.get(row.projectId);
+          await this.queue.run(project.id, () => this.recoverOne(project, row));
+        } catch (error) {
+          // The project is gone or git failed: never leave the record stuck.
+          this.setStatus(row.id, 'error', { error: `Pitwall stopped while creating this worktree, and recovering it failed: ${messageOf(error)}` });
+        }
+      }),
+    );
+  }
+
+  private async recoverOne(project: Project, row: WorktreeRow): Promise<void> {
+    const found = await inspectCreation(project.path, row);
+    if (found.complete) {
+      await this.prepare(project, row.id, row.path, ['Pitwall stopped while creating this worktree; git had made it, so the rest was finished at start-up.']);
+      return;
+    }
+    const notes = await rollBackCreation(project.path, row, found);
+    this.update(row, {
+      status: 'removed',
+      error: ['Pitwall stopped while creating this worktree; what was half made was removed.', ...notes].join(' '),
+      deletedAt: this.clock(),
     });
   }
 

@@ -115,12 +115,69 @@ function ApprovalTimeoutForm() {
   );
 }
 
+/** How patterns match, where rules are written. */
+function PatternHelp() {
+  return (
+    <details className="pattern-help">
+      <summary>How patterns match</summary>
+      <h4>Bash commands</h4>
+      <ul>
+        <li>
+          A pattern is matched word by word against each command of a line (<code>a &amp;&amp; b</code>, <code>a | b</code>, <code>a; b</code>): <code>git status</code>{' '}
+          matches exactly <code>git status</code>.
+        </li>
+        <li>
+          A <code>*</code> at the end means any further arguments: <code>git status*</code> and <code>git status *</code> match <code>git status</code> and{' '}
+          <code>git status -s</code>, never <code>git status-pwn</code>. After a <code>/</code> or <code>=</code> it also completes the word (<code>ls src/*</code>).
+        </li>
+        <li>
+          Anywhere else <code>*</code> and <code>?</code> match within one word: <code>rm *.log</code> allows <code>rm build.log</code>, not{' '}
+          <code>rm ~/.ssh/id_rsa x.log</code>. Quote or backslash a character to make it literal (<code>rm \*.log</code>).
+        </li>
+        <li>
+          Allowing takes every command of the line. A line that runs something its text does not show (<code>$(…)</code>, backticks, <code>&lt;(…)</code>,{' '}
+          <code>=(…)</code>, arithmetic on variables) is always asked. Deny and ask rules also see inside those, and past <code>sudo</code>, <code>xargs</code>,{' '}
+          <code>bash -c</code> and <code>eval</code>.
+        </li>
+        <li>
+          Writing a file with <code>&gt;</code>, <code>&gt;&gt;</code> or <code>&amp;&gt;</code> is allowed only by a pattern with that redirection (<code>echo * &gt; notes.txt</code>);{' '}
+          <code>2&gt;&amp;1</code> and <code>/dev/null</code> are always fine. Variables set before a command (<code>FOO=1 npm test</code>) must be in the pattern.
+        </li>
+        <li>A pattern of several commands (<code>curl * | sh</code>) matches those commands joined the same way.</li>
+      </ul>
+      <h4>Files (Write, Edit, Read, Glob, Grep, …)</h4>
+      <ul>
+        <li>
+          The path is resolved first: against the session&apos;s worktree, with <code>.</code>, <code>..</code> and symbolic links followed, so{' '}
+          <code>src/../../etc/passwd</code> is outside <code>src</code> and a link to <code>/etc</code> is <code>/etc</code>.
+        </li>
+        <li>
+          A relative pattern (<code>src/**</code>, <code>.env*</code>) is about files inside the worktree only; an absolute one (<code>/etc/**</code>, <code>~/.ssh/**</code>) about
+          files anywhere.
+        </li>
+        <li>
+          <code>*</code> matches within a folder name, <code>**</code> any number of folders, <code>?</code> one character. <code>.env*</code> matches <code>.env</code> at the top
+          of the worktree; <code>**/.env*</code> at any depth.
+        </li>
+      </ul>
+      <h4>Other tools</h4>
+      <ul>
+        <li>
+          WebFetch patterns match the URL (<code>https://docs.example.com/*</code>), WebSearch the query; <code>*</code> matches any characters. MCP tools can be named by server:{' '}
+          <code>mcp__github__*</code>.
+        </li>
+      </ul>
+    </details>
+  );
+}
+
 function RulesSection() {
   const rules = useResource(() => getClient().api.rules.list({}), [], ['rules:changed']);
   return (
     <section className="card" aria-label="Permission rules">
       <h3>Permission rules</h3>
-      <p className="muted small">Deny beats ask beats allow. Bash patterns match each command of a compound line; path patterns are relative to the worktree.</p>
+      <p className="muted small">Deny beats ask beats allow. Without a pattern a rule covers any input of the tool.</p>
+      <PatternHelp />
       <ApprovalTimeoutForm />
       <RuleForm />
       {rules.error ? <ErrorBanner error={rules.error} onRetry={rules.reload} /> : null}

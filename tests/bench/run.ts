@@ -3,10 +3,11 @@ import { benchDiff } from './diff';
 import { benchIngestLatency } from './ingest-latency';
 import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
+import { benchRuleEvaluation } from './rule-evaluation';
 import { benchStartup } from './startup';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
-const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff, ingest: benchIngest, 'ingest-latency': benchIngestLatency };
+const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff, ingest: benchIngest, 'ingest-latency': benchIngestLatency, 'rule-evaluation': benchRuleEvaluation };
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

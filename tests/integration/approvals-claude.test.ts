@@ -109,6 +109,57 @@ describe('approvals with the real Claude Code CLI', () => {
   });
 });
 
+describe('"always allow" with the real Claude Code CLI', () => {
+  it('remembers rm -f *.log literally: the agent\'s next rm of another file waits, and a remembered compound line runs again unasked', async () => {
+    app = makeTestApp();
+    await app.ready;
+    const repo = makeRepo('remember-repo');
+    fs.writeFileSync(path.join(repo, 'a.log'), 'x');
+    fs.mkdirSync(path.join(repo, 'pkg'));
+    const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));
+    api = await startScriptedModelApi([
+      { toolUse: { name: 'Bash', input: { command: 'rm -f *.log', description: 'clean logs' } } },
+      { toolUse: { name: 'Bash', input: { command: 'rm -f ~/.ssh/id_rsa x.log', description: 'clean more' } } },
+      { toolUse: { name: 'Bash', input: { command: 'cd pkg && touch one.txt', description: 'first' } } },
+      { toolUse: { name: 'Bash', input: { command: 'cd pkg && touch one.txt', description: 'again' } } },
+      { text: 'REMEMBER-DONE-31' },
+    ]);
+    const home = tempDir('pitwall-claude-home-');
+    fs.mkdirSync(path.join(home, '.ssh'));
+    fs.writeFileSync(path.join(home, '.ssh', 'id_rsa'), 'PRIVATE KEY');
+    const env = seedClaudeHome(home, api.url, [repo]);
+    const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'Claude (scripted)', kind: 'claude-code', command: CLAUDE_BIN, env }));
+    let screen = '';
+    app.events.on('sessions:output', (p) => (screen += p.data));
+    const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Clean up', cols: 120, rows: 40 }));
+
+    const first = await pending('Bash');
+    expect(first.input).toMatchObject({ command: 'rm -f *.log' });
+    value(await app.router.dispatch('approvals:decide', { id: first.id, decision: 'allow', remember: 'project' }));
+    await until(() => !fs.existsSync(path.join(repo, 'a.log')), 'a.log removed');
+
+    // The remembered rule is the literal command: the next rm waits for a person, and the key stays.
+    const second = await pending('Bash');
+    expect(second.input).toMatchObject({ command: 'rm -f ~/.ssh/id_rsa x.log' });
+    expect(fs.existsSync(path.join(home, '.ssh', 'id_rsa'))).toBe(true);
+    value(await app.router.dispatch('approvals:decide', { id: second.id, decision: 'deny', reason: 'Not the key' }));
+
+    const third = await pending('Bash');
+    expect(third.rememberAs).toEqual({ ok: true, patterns: ['cd pkg', 'touch one.txt'] });
+    value(await app.router.dispatch('approvals:decide', { id: third.id, decision: 'allow', remember: 'session' }));
+    await until(() => screen.includes('REMEMBER-DONE-31'), 'the final answer', 60_000, () => screen);
+    expect(fs.existsSync(path.join(home, '.ssh', 'id_rsa'))).toBe(true);
+    const audit = value<{ toolName: string; status: string; decidedBy: string | null; input: { command?: string } }[]>(await app.router.dispatch('audit:list', { sessionId: session.id }));
+    const decided = audit.filter((r) => r.status === 'decided').reverse();
+    expect(decided.map((r) => [r.input.command, r.decidedBy?.replace(/^rule:.*/, 'rule')])).toEqual([
+      ['rm -f *.log', 'user'],
+      ['rm -f ~/.ssh/id_rsa x.log', 'user'],
+      ['cd pkg && touch one.txt', 'user'],
+      ['cd pkg && touch one.txt', 'rule'],
+    ]);
+  });
+});
+
 describe('the hook script', () => {
   it('answers ask when Pitwall is not reachable, so nothing is allowed silently', async () => {
     const hook = path.resolve(__dirname, '../../resources/hook');

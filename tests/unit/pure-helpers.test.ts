@@ -59,18 +59,22 @@ describe('worktree paths', () => {
 });
 
 describe('git worktree list parsing', () => {
-  it('reads porcelain -z output with branches, detached heads and prunable entries', () => {
+  it('reads porcelain -z output with branches, detached heads, prunable and locked entries', () => {
     const out = [
       'worktree /repo', 'HEAD aaa', 'branch refs/heads/main', '',
       'worktree /wt/feat', 'HEAD bbb', 'branch refs/heads/feat/x', '',
       'worktree /wt/detached', 'HEAD ccc', 'detached', '',
       'worktree /wt/gone', 'HEAD ddd', 'branch refs/heads/gone', 'prunable gitdir file points to non-existent location', '',
+      'worktree /wt/half', 'HEAD eee', 'branch refs/heads/half', 'locked initializing', '',
+      'worktree /wt/kept', 'HEAD fff', 'branch refs/heads/kept', 'locked', '',
     ].join('\0');
     expect(parseWorktreeList(out)).toEqual([
-      { path: '/repo', head: 'aaa', branch: 'main', bare: false, detached: false, prunable: false },
-      { path: '/wt/feat', head: 'bbb', branch: 'feat/x', bare: false, detached: false, prunable: false },
-      { path: '/wt/detached', head: 'ccc', branch: null, bare: false, detached: true, prunable: false },
-      { path: '/wt/gone', head: 'ddd', branch: 'gone', bare: false, detached: false, prunable: true },
+      { path: '/repo', head: 'aaa', branch: 'main', bare: false, detached: false, prunable: false, locked: null },
+      { path: '/wt/feat', head: 'bbb', branch: 'feat/x', bare: false, detached: false, prunable: false, locked: null },
+      { path: '/wt/detached', head: 'ccc', branch: null, bare: false, detached: true, prunable: false, locked: null },
+      { path: '/wt/gone', head: 'ddd', branch: 'gone', bare: false, detached: false, prunable: true, locked: null },
+      { path: '/wt/half', head: 'eee', branch: 'half', bare: false, detached: false, prunable: false, locked: 'initializing' },
+      { path: '/wt/kept', head: 'fff', branch: 'kept', bare: false, detached: false, prunable: false, locked: '' },
     ]);
   });
 });

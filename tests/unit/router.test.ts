@@ -38,6 +38,8 @@ describe('router', () => {
     ['projects:add', {}, 'path: '],
     ['projects:add', { path: '' }, 'Path is required'],
     ['projects:add', { path: '/x', extra: true }, 'Unrecognized key'],
+    ['projects:add', { path: 'code/app' }, 'absolute path'],
+    ['projects:add', { path: '~/code/app' }, 'absolute path'],
     ['projects:update', { id: 'p1', config: { maxConcurrentAgents: 0 } }, 'config.maxConcurrentAgents: At least one agent'],
     ['projects:update', { id: 'p1', config: { worktreeRoot: 'relative/dir' } }, 'Worktree root must be an absolute path'],
     ['worktrees:create', { projectId: 'p1', branch: '--upload-pack=x' }, 'may not start with "-"'],
