@@ -16,6 +16,11 @@ export interface ScriptedModelApi {
   url: string;
   /** Every /v1/messages request body the CLI sent, in order. */
   requests: MessagesRequest[];
+  /**
+   * Per tool_use id: when the response carrying it ended, and when the request carrying its
+   * tool_result arrived (performance.now() of this process): the agent's whole tool round trip.
+   */
+  toolTimings: Map<string, { sentAt: number; resultAt: number | null }>;
   close(): Promise<void>;
 }
 
@@ -25,7 +30,7 @@ function sse(res: http.ServerResponse, event: string, data: object): void {
 
 let toolIds = 0;
 
-function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn): void {
+function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn, onToolUse: (id: string) => void = () => undefined): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const id = `msg_scripted_${Date.now()}`;
   sse(res, 'message_start', {
@@ -33,6 +38,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
   });
   let index = 0;
+  let toolId: string | null = null;
   if ('text' in turn && turn.text) {
     sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
     sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: turn.text } });
@@ -40,7 +46,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
     index++;
   }
   if ('toolUse' in turn) {
-    const toolId = `toolu_scripted_${++toolIds}`;
+    toolId = `toolu_scripted_${++toolIds}`;
     sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: turn.toolUse.name, input: {} } });
     sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(turn.toolUse.input) } });
     sse(res, 'content_block_stop', { type: 'content_block_stop', index });
@@ -48,6 +54,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
   sse(res, 'message_delta', { type: 'message_delta', delta: { stop_reason: 'toolUse' in turn ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } });
   sse(res, 'message_stop', { type: 'message_stop' });
   res.end();
+  if (toolId) onToolUse(toolId);
 }
 
 /**
@@ -57,6 +64,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
  */
 export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<ScriptedModelApi> {
   const requests: MessagesRequest[] = [];
+  const toolTimings = new Map<string, { sentAt: number; resultAt: number | null }>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -82,6 +90,13 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
         // Answer with the default below.
       }
       requests.push(body);
+      for (const message of body.messages ?? []) {
+        if (message.role !== 'user' || !Array.isArray(message.content)) continue;
+        for (const block of message.content as { type?: string; tool_use_id?: string }[]) {
+          const timing = block.type === 'tool_result' && block.tool_use_id ? toolTimings.get(block.tool_use_id) : undefined;
+          if (timing && timing.resultAt === null) timing.resultAt = performance.now();
+        }
+      }
       const model = body.model ?? 'claude-scripted';
       const isMainLoop = Array.isArray(body.tools) && body.tools.length > 0;
       const assistantTurns = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
@@ -92,7 +107,7 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
         );
         return;
       }
-      streamTurn(res, model, turn);
+      streamTurn(res, model, turn, (id) => toolTimings.set(id, { sentAt: performance.now(), resultAt: null }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -100,6 +115,7 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    toolTimings,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
