@@ -57,12 +57,26 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn,
   if (toolId) onToolUse(toolId);
 }
 
+/** Options of {@link startScriptedModelApi}. */
+export interface ScriptedModelApiOptions {
+  /** Other scripts, picked when the conversation's first user message contains the key (several agents, one API). */
+  scripts?: Record<string, ScriptedTurn[]>;
+  /** Main-loop answers wait for this (a test holds the agents while it does something else). */
+  hold?: Promise<void>;
+}
+
+/** The text of the first user message of a conversation. */
+function firstUserText(body: MessagesRequest): string {
+  const first = (body.messages ?? []).find((m) => m.role === 'user');
+  return first ? JSON.stringify(first.content) : '';
+}
+
 /**
  * Starts the scripted API. Requests carrying tools are the agent's main loop and get the turn for
  * the number of assistant turns already in the conversation; side calls (titles, summaries) get a
  * short text.
  */
-export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<ScriptedModelApi> {
+export async function startScriptedModelApi(script: ScriptedTurn[], options: ScriptedModelApiOptions = {}): Promise<ScriptedModelApi> {
   const requests: MessagesRequest[] = [];
   const toolTimings = new Map<string, { sentAt: number; resultAt: number | null }>();
   const server = http.createServer((req, res) => {
@@ -100,14 +114,18 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
       const model = body.model ?? 'claude-scripted';
       const isMainLoop = Array.isArray(body.tools) && body.tools.length > 0;
       const assistantTurns = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
-      const turn: ScriptedTurn = isMainLoop ? (script[assistantTurns] ?? { text: 'Done.' }) : { text: 'Scripted title' };
+      const first = firstUserText(body);
+      const chosen = Object.entries(options.scripts ?? {}).find(([key]) => first.includes(key))?.[1] ?? script;
+      const turn: ScriptedTurn = isMainLoop ? (chosen[assistantTurns] ?? { text: 'Done.' }) : { text: 'Scripted title' };
       if (body.stream === false) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ id: 'msg_side', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'text' in turn ? turn.text : 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } }),
         );
         return;
       }
-      streamTurn(res, model, turn, (id) => toolTimings.set(id, { sentAt: performance.now(), resultAt: null }));
+      const answer = (): void => streamTurn(res, model, turn, (id) => toolTimings.set(id, { sentAt: performance.now(), resultAt: null }));
+      if (isMainLoop && options.hold) void options.hold.then(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
