@@ -80,7 +80,13 @@ export function tightenDataDir(dataDir: string): void {
     } catch {
       continue;
     }
-    verifyPrivateDir(dir);
+    try {
+      verifyPrivateDir(dir);
+    } catch (error) {
+      // Not ours: left alone (and refused where it is used, e.g. the host socket's folder).
+      console.error(`[files] ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
     for (const entry of entries) {
       if (entry.isFile()) tighten(path.join(dir, entry.name), PRIVATE_FILE_MODE);
       else if (entry.isDirectory()) tighten(path.join(dir, entry.name), PRIVATE_DIR_MODE);

@@ -194,7 +194,7 @@ export class PtyHostClient implements Disposable {
   }
 
   /** True when a host answers on the socket (without starting one); throws when the socket is not Pitwall's. */
-  isListening(): Promise<boolean> {
+  async isListening(): Promise<boolean> {
     checkHostSocket(this.socketPath);
     return new Promise((resolve) => {
       const probe = net.connect(this.socketPath);
