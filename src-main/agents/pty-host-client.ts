@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { HookCall, HookDelivery, HookVerdict } from '../approvals/hook-call';
 import type { Disposable } from '../lifecycle';
 import { NotPrivateError, ensurePrivateDir, openPrivateFile, verifyPrivateDir } from '../private-files';
+import { keptCallsFile } from './pty-host/hook-gateway';
 import { FrameDecoder, encodeFrame, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './pty-host/protocol';
 
 /** How to start the pty host process. */
@@ -191,6 +192,11 @@ export class PtyHostClient implements Disposable {
   async shutdown(): Promise<void> {
     if (!(await this.isListening())) return;
     await this.request({ type: 'shutdown' });
+  }
+
+  /** True when an earlier host left hook calls no core has taken yet (a new host hands them over). */
+  hasKeptHookCalls(): boolean {
+    return process.platform !== 'win32' && fs.existsSync(keptCallsFile(this.socketPath));
   }
 
   /** True when a host answers on the socket (without starting one); throws when the socket is not Pitwall's. */

@@ -102,7 +102,7 @@ export class SessionService implements Disposable {
         const text = data.toString('utf8');
         this.events.emit('sessions:output', { sessionId, offset, data: text });
         const match = this.screenWatchers.get(sessionId)?.feed(text);
-        if (match && !this.screenPending.has(sessionId)) void this.onScreenPrompt(sessionId, match);
+        if (match && !this.screenPending.has(sessionId)) this.onScreenPrompt(sessionId, match).catch((error: unknown) => console.error('[sessions] screen prompt failed', error));
       }),
     );
     this.store.add(host.onExit((sessionId, exitCode, signal) => this.onExit(sessionId, exitCode, signal)));
@@ -117,7 +117,8 @@ export class SessionService implements Disposable {
   async init(): Promise<void> {
     const live = this.db.select().from(sessions).where(and(inArray(sessions.status, LIVE), eq(sessions.source, 'launched'))).all();
     const listening = await this.host.isListening();
-    if (listening) await this.host.connect();
+    // A host that left kept the hook calls no core took: a new one hands them over.
+    if (listening || this.host.hasKeptHookCalls()) await this.host.connect();
     if (live.length > 0) {
       const hostSessions = listening ? await this.host.list() : [];
       for (const row of live) {

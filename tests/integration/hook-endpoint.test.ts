@@ -170,4 +170,38 @@ describe('the hook endpoint', () => {
     ]);
     expect(rows.find((r) => r.status === 'decided')!.reason).toContain('Asked in the terminal: Pitwall core not connected');
   });
+
+  it('keeps what no core took when the host leaves, and the next core gets it from a new host', async () => {
+    const { app, dataDir, session, url, secret } = await agent();
+    const hostPid = app.ptyHost.hostPid()!;
+    const agentPid = (await app.ptyHost.list()).find((s) => s.sessionId === session.id)!.pid;
+    await app.dispose();
+    apps.pop();
+    const headers = { 'content-type': 'application/json', 'x-pitwall-session': session.id, authorization: `Bearer ${secret}` };
+    const done = event('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'make test' }, tool_use_id: 'toolu_kept', tool_response: { stdout: 'all green' } });
+    expect((await post(`${url}/hook/claude-code`, headers, done)).status).toBe(200);
+    // The agent ends; with no agent and no core the host leaves after its idle time (5 s in tests).
+    process.kill(agentPid, 'SIGKILL');
+    await until(() => {
+      try {
+        process.kill(hostPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the pty host to leave', 20_000);
+    const kept = fs.readdirSync(path.join(dataDir, 'run')).filter((f) => f.endsWith('.kept.json'));
+    expect(kept).toHaveLength(1);
+    expect(fs.statSync(path.join(dataDir, 'run', kept[0]!)).mode & 0o777).toBe(0o600);
+
+    const next = makeTestApp(dataDir);
+    apps.push(next);
+    await next.ready;
+    const rows = await until(async () => {
+      const all = await audit(next, session.id);
+      return all.length > 0 ? all : undefined;
+    }, 'the kept call in the audit');
+    expect(rows).toEqual([expect.objectContaining({ toolName: 'Bash', status: 'completed' })]);
+    expect(fs.readdirSync(path.join(dataDir, 'run')).filter((f) => f.endsWith('.kept.json'))).toEqual([]);
+  });
 });

@@ -1,7 +1,14 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AUTH_HEADER, NONCE_HEADER, SESSION_HEADER, SIGNATURE_HEADER, answerMac, requestMac, sameSecret, type HookAgent, type HookCall, type HookDelivery, type HookVerdict } from '../../approvals/hook-call';
 import { dialectFor, type HookDialect, type ParsedHookEvent } from '../../approvals/hook-dialects';
+import { writePrivateFile } from '../../private-files';
+
+/** Where a host that exits keeps the recorded calls no core has taken yet (next to its socket, in the same private folder). */
+export function keptCallsFile(socketPath: string): string {
+  return `${socketPath}.kept.json`;
+}
 
 /** What the core registers for a session whose agent calls hooks (sent with the spawn request). */
 export interface HookRegistration {
@@ -144,6 +151,38 @@ export class HookGateway {
   /** Calls waiting for a verdict and calls kept for a core (for tests and diagnostics). */
   stats(): { waiting: number; kept: number; lost: number } {
     return { waiting: this.waiting.size, kept: this.kept.size, lost: this.lost };
+  }
+
+  /**
+   * Writes the recorded calls no core has taken yet to `file` (0600), so a host that leaves (no
+   * agent runs and no core came for a while) does not take them along; the next host loads them.
+   */
+  saveKept(file: string): void {
+    if (this.kept.size === 0 && this.lost === 0) return;
+    const temp = `${file}.${process.pid}.tmp`;
+    writePrivateFile(temp, JSON.stringify({ calls: [...this.kept.values()].map((k) => k.call), lost: this.lost }));
+    fs.renameSync(temp, file);
+  }
+
+  /** Loads (and removes) what an earlier host kept; a damaged file is dropped with its calls counted as lost. */
+  loadKept(file: string): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    fs.rmSync(file, { force: true });
+    try {
+      const saved = JSON.parse(text) as { calls?: HookCall[]; lost?: number };
+      this.lost += Number.isInteger(saved.lost) ? saved.lost! : 0;
+      for (const call of Array.isArray(saved.calls) ? saved.calls : []) {
+        const renumbered = { ...call, callId: String(this.nextId++) };
+        this.keep(renumbered, JSON.stringify(call).length);
+      }
+    } catch {
+      this.lost += 1;
+    }
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { IPty } from 'node-pty';
 import { formatZodError } from '../../../src-common/format-zod-error';
 import { signalTree } from './kill-tree';
-import { HookGateway, type CoreLink } from './hook-gateway';
+import { HookGateway, keptCallsFile, type CoreLink } from './hook-gateway';
 import { OutputBatcher } from './output-batcher';
 import { FrameDecoder, encodeFrame, hostRequestSchema, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
 import { ScrollbackFile } from './scrollback-file';
@@ -83,6 +83,7 @@ export class PtyHostServer {
   }
 
   async listen(): Promise<void> {
+    if (process.platform !== 'win32') this.hooks.loadKept(keptCallsFile(this.socketPath));
     await this.hooks.listen();
     if (process.platform !== 'win32') fs.rmSync(this.socketPath, { force: true });
     await new Promise<void>((resolve, reject) => {
@@ -299,6 +300,11 @@ export class PtyHostServer {
       s.scrollback.close();
     }
     for (const client of this.clients) client.destroy();
+    try {
+      if (process.platform !== 'win32') this.hooks.saveKept(keptCallsFile(this.socketPath));
+    } catch (error) {
+      console.error('[pty-host] could not keep the hook calls no core has taken', error);
+    }
     await this.hooks.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
