@@ -29,7 +29,7 @@ export function atLeast(version: Version, minimum: Version): boolean {
 export class CliVersions {
   private readonly known = new Map<string, Promise<Version | null>>();
 
-  constructor(private readonly timeoutMs = 10_000) {}
+  constructor(private readonly timeoutMs = 5_000) {}
 
   get(file: string, env: Record<string, string>): Promise<Version | null> {
     let key = file;

@@ -90,7 +90,8 @@ export function previewOf(toolName: string, input: Record<string, unknown>): str
  * at `ask` waits here, persisted, until a person decides (or the optional timeout denies it).
  */
 export class ApprovalService {
-  private readonly waiters = new Map<string, (decision: ToolCallDecision) => void>();
+  /** Who waits on each pending approval (a call asked again while the first ask still waits adds a second). */
+  private readonly waiters = new Map<string, ((decision: ToolCallDecision) => void)[]>();
   private readonly pendingStart = new Map<string, number>();
 
   constructor(
@@ -149,7 +150,7 @@ export class ApprovalService {
     const id = row.id;
     call.onPending?.(id);
     const decision = await new Promise<ToolCallDecision>((resolve) => {
-      this.waiters.set(id, resolve);
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
       this.pendingStart.set(id, row.createdAt);
       const timeout = this.timeoutMs();
       if (timeout !== null) {
@@ -233,7 +234,8 @@ export class ApprovalService {
   recordToolResult(sessionId: string, toolName: string, input: unknown, response: unknown, toolUseId: string | null, turn: number | null = null): void {
     const text = typeof response === 'string' ? response : JSON.stringify(response ?? null);
     const failed = typeof response === 'object' && response !== null && ('is_error' in response ? Boolean((response as { is_error?: unknown }).is_error) : false);
-    const started = toolUseId ? this.db.select().from(toolCalls).where(and(eq(toolCalls.externalId, toolUseId), eq(toolCalls.status, 'decided'))).get() : undefined;
+    // By session too, so the lookup uses the (session, external id, status) index instead of scanning every call.
+    const started = toolUseId ? this.db.select().from(toolCalls).where(and(eq(toolCalls.sessionId, sessionId), eq(toolCalls.externalId, toolUseId), eq(toolCalls.status, 'decided'))).get() : undefined;
     const now = this.clock();
     const id = newId();
     let outputFile: string | null = null;
@@ -340,10 +342,10 @@ export class ApprovalService {
       .returning()
       .get();
     this.changed(next);
-    const waiter = this.waiters.get(id);
+    const waiting = this.waiters.get(id) ?? [];
     this.waiters.delete(id);
     this.pendingStart.delete(id);
-    waiter?.({ decision: decision ?? 'deny', reason, cancelled: status === 'cancelled' || decision === null });
+    for (const waiter of waiting) waiter({ decision: decision ?? 'deny', reason, cancelled: status === 'cancelled' || decision === null });
   }
 
   private audit(call: ToolCallRequest, status: string, decision: string | null, decidedBy: string | null, reason: string): void {
