@@ -55,9 +55,15 @@ export class HookBroker implements Disposable {
 
   private onCall(call: HookCall, delivery: HookDelivery): void {
     const work = delivery === 'verdict' ? this.decide(call) : this.record(call);
-    // The broker never leaves a promise floating: a failure is logged, and the host keeps the call
-    // (a recorded call stays until acknowledged; a verdict-less call is asked of the next core).
-    work.catch((error: unknown) => console.error(`[hooks] ${call.eventName} of session ${call.sessionId} failed`, error));
+    // The broker never leaves a promise floating. A recorded call that failed stays with the host
+    // until a core acknowledges it; a call that could not be decided is answered "ask" (the CLI's
+    // own prompt), rather than leaving the agent waiting on a verdict that will not come.
+    work.catch((error: unknown) => {
+      console.error(`[hooks] ${call.eventName} of session ${call.sessionId} failed`, error);
+      if (delivery !== 'verdict') return;
+      const reason = `Pitwall could not decide (${error instanceof Error ? error.message : String(error)}); asking in the terminal`;
+      this.source.answerHook(call.callId, { decision: 'ask', reason }).catch((again: unknown) => console.error('[hooks] could not answer the hook either', again));
+    });
   }
 
   private async decide(call: HookCall): Promise<void> {

@@ -22,6 +22,8 @@ import { percentile, row } from './bench-utils';
 // same CLI and tool with no Pitwall hook at all, and a bare HTTP round trip on 127.0.0.1.
 
 const CALLS = Number(process.env.BENCH_RUNS ?? 40);
+/** The variants run in turns, a share of the calls each turn, so a busy moment of the machine falls on all of them. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 function value<T>(result: Result<unknown>): T {
   if (!result.ok) throw new Error(result.error.message);
@@ -53,14 +55,14 @@ async function trivialHookServer(): Promise<{ url: string; close: () => Promise<
 }
 
 /** Pitwall's own part: PreToolUse + PostToolUse posted straight to the pty host's endpoint, the core deciding by the rule. */
-async function gatewayAlone(app: App, sessionId: string): Promise<number[]> {
+async function gatewayAlone(app: App, sessionId: string, pairs: number): Promise<number[]> {
   const pid = (await app.ptyHost.list()).find((s) => s.sessionId === sessionId)!.pid;
   const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   const get = (name: string) => environ.find((e) => e.startsWith(`${name}=`))!.slice(name.length + 1);
   const url = `${get('PITWALL_HOOK_URL')}/hook/claude-code`;
   const headers = { authorization: `Bearer ${get('PITWALL_HOOK_SECRET')}`, 'x-pitwall-session': sessionId, 'content-type': 'application/json' };
   const spans: number[] = [];
-  for (let i = 0; i < CALLS * 5; i++) {
+  for (let i = 0; i < pairs; i++) {
     const call = { tool_name: 'Read', tool_input: { file_path: '/tmp/small.txt' }, tool_use_id: `toolu_gateway_${i}` };
     const started = performance.now();
     const pre = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ hook_event_name: 'PreToolUse', ...call }) });
@@ -72,13 +74,13 @@ async function gatewayAlone(app: App, sessionId: string): Promise<number[]> {
 }
 
 /** Runs CALLS Reads through one Claude Code session and returns each tool round trip in ms (and Pitwall's part alone after the HTTP run). */
-async function measure(variant: Variant): Promise<{ spans: number[]; gateway: number[] | null }> {
+async function measure(variant: Variant, calls: number): Promise<{ spans: number[]; gateway: number[] | null }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-bench-approval-'));
   const home = path.join(dataDir, 'home');
   const repo = makeRepo('bench-approval');
   const target = path.join(repo, 'small.txt');
   fs.writeFileSync(target, 'small\n');
-  const api = await startScriptedModelApi([...Array.from({ length: CALLS }, () => ({ toolUse: { name: 'Read', input: { file_path: target } } })), { text: 'BENCH-DONE' }]);
+  const api = await startScriptedModelApi([...Array.from({ length: calls }, () => ({ toolUse: { name: 'Read', input: { file_path: target } } })), { text: 'BENCH-DONE' }]);
   const env = seedClaudeHome(home, api.url, [repo]);
   let app: App | null = null;
   let session: Session | null = null;
@@ -112,12 +114,12 @@ async function measure(variant: Variant): Promise<{ spans: number[]; gateway: nu
     session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: variant === 'none' ? undefined : 'Read it', cols: 120, rows: 40 }));
     await waitFor(() => screen.includes('BENCH-DONE'), `${variant}: the final answer`);
     const spans = [...api.toolTimings.values()].filter((t) => t.resultAt !== null).map((t) => t.resultAt! - t.sentAt);
-    if (spans.length !== CALLS) throw new Error(`${variant}: expected ${CALLS} tool round trips, got ${spans.length}`);
+    if (spans.length !== calls) throw new Error(`${variant}: expected ${calls} tool round trips, got ${spans.length}`);
     if (!plainArgs) {
       const audit = value<{ status: string }[]>(await app.router.dispatch('audit:list', { sessionId: session.id }));
-      if (audit.filter((a) => a.status === 'decided').length !== CALLS) throw new Error(`${variant}: the calls did not go through Pitwall's gate`);
+      if (audit.filter((a) => a.status === 'decided').length !== calls) throw new Error(`${variant}: the calls did not go through Pitwall's gate`);
     }
-    return { spans, gateway: variant === 'http' ? await gatewayAlone(app, session.id) : null };
+    return { spans, gateway: variant === 'http' ? await gatewayAlone(app, session.id, calls * 5) : null };
   } finally {
     // Stopped and waited for, so nothing still writes into the folder removed below.
     if (session) await app?.router.dispatch('sessions:stop', { sessionId: session.id });
@@ -130,7 +132,7 @@ async function measure(variant: Variant): Promise<{ spans: number[]; gateway: nu
 }
 
 /** A bare HTTP round trip on 127.0.0.1: a POST of a hook-sized body to a server that answers at once. */
-async function bareHttp(): Promise<number[]> {
+async function bareHttp(count: number): Promise<number[]> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
@@ -139,7 +141,7 @@ async function bareHttp(): Promise<number[]> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const body = JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: '/tmp/small.txt' }, tool_use_id: 'toolu_bench' });
   const spans: number[] = [];
-  for (let i = 0; i < CALLS * 5; i++) {
+  for (let i = 0; i < count; i++) {
     const started = performance.now();
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await res.text();
@@ -151,24 +153,34 @@ async function bareHttp(): Promise<number[]> {
 
 /** Runs the approval round-trip benchmark. */
 export async function benchApprovalRoundtrip(): Promise<void> {
-  const http = await measure('http');
-  const command = await measure('command');
-  const trivial = await measure('trivial-hook');
-  const alone = await measure('none');
-  const bare = await bareHttp();
-  const cli = percentile(alone.spans, 50);
+  const per = Math.max(1, Math.round(CALLS / ROUNDS));
+  const http = { spans: [] as number[], gateway: [] as number[] };
+  const command: number[] = [];
+  const trivial: number[] = [];
+  const alone: number[] = [];
+  const bare: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const h = await measure('http', per);
+    http.spans.push(...h.spans);
+    http.gateway.push(...h.gateway!);
+    command.push(...(await measure('command', per)).spans);
+    trivial.push(...(await measure('trivial-hook', per)).spans);
+    alone.push(...(await measure('none', per)).spans);
+    bare.push(...(await bareHttp(per * 5)));
+  }
+  const cli = percentile(alone, 50);
   const bareP50 = percentile(bare, 50);
-  console.log(`\napproval round trip with an allow rule: tool_use sent -> tool_result received (${CALLS} Read calls each; real Claude Code TUI)`);
+  console.log(`\napproval round trip with an allow rule: tool_use sent -> tool_result received (${per * ROUNDS} Read calls each, in ${ROUNDS} turns; real Claude Code TUI)`);
   row('', 'p50', 'p95', 'p50 over CLI alone', 'p50 / bare HTTP');
   const line = (label: string, spans: number[], overCli = true) => {
     const p50 = percentile(spans, 50);
     row(label, `${p50.toFixed(1)} ms`, `${percentile(spans, 95).toFixed(1)} ms`, overCli ? `${(p50 - cli).toFixed(1)} ms` : '', `${(p50 / bareP50).toFixed(1)}x`);
   };
   line('Pitwall, HTTP hook', http.spans);
-  line('Pitwall, command hook', command.spans);
-  line('HTTP hook to a server that allows at once', trivial.spans);
-  line('no hook (the CLI alone)', alone.spans);
-  console.log(`\nPitwall's part alone (PreToolUse + PostToolUse posted to the pty host, relayed to the core, rule, audit; ${http.gateway!.length} pairs)`);
-  line('pty host endpoint -> core -> answer, x2', http.gateway!, false);
+  line('Pitwall, command hook', command);
+  line('HTTP hook to a server that allows at once', trivial);
+  line('no hook (the CLI alone)', alone);
+  console.log(`\nPitwall's part alone (PreToolUse + PostToolUse posted to the pty host, relayed to the core, rule, audit; ${http.gateway.length} pairs)`);
+  line('pty host endpoint -> core -> answer, x2', http.gateway, false);
   line('bare HTTP round trip on 127.0.0.1', bare, false);
 }
