@@ -4,6 +4,14 @@ import { HOOK_AGENTS, type HookCall, type HookDelivery } from '../../approvals/h
 // The pty host's wire protocol: frames of [u32 header length][u32 body length][JSON header][body].
 // Terminal output travels as raw bytes in the body, so 100 MB of output is never base64'd or
 // JSON-escaped on its way out of the host.
+//
+// Hook relay (the host owns the agents' hook endpoint, see hook-gateway.ts): a core starts each
+// connection with `hello`; from then on the host sends it `hook` messages (`delivery: 'verdict'`
+// for a PreToolUse that waits, `'record'` for everything else, including PreToolUse calls the host
+// answered itself while no core was connected) and `hook-gone` when a waiting call ended early. The
+// core answers each `hook` with `hook-answer` (a verdict, or null to acknowledge a record); the host
+// forgets a call only then. `hello`'s reply carries every call that waited for a core, oldest first,
+// so the new core takes over before it does anything else.
 
 /** What the core asks the pty host to spawn. */
 export const spawnSpecSchema = z.object({
