@@ -26,9 +26,9 @@ export class NotPrivateError extends Error {
  * Checks that `dir` is a real folder (not a symlink) owned by this user and closed to everyone
  * else. A folder of ours that is merely too open is tightened; one owned by someone else is refused.
  */
-export function verifyPrivateDir(dir: string, what = 'folder'): void {
+export function verifyPrivateDir(dir: string, what = 'folder', options: { followSymlink?: boolean } = {}): void {
   if (!posix) return;
-  const stat = fs.lstatSync(dir);
+  const stat = options.followSymlink ? fs.statSync(dir) : fs.lstatSync(dir);
   if (stat.isSymbolicLink()) throw new NotPrivateError(`The ${what} ${dir} is a symbolic link; Pitwall refuses to use it (remove it and try again)`);
   if (!stat.isDirectory()) throw new NotPrivateError(`The ${what} ${dir} is not a folder; Pitwall refuses to use it (remove it and try again)`);
   const uid = myUid();
@@ -39,9 +39,9 @@ export function verifyPrivateDir(dir: string, what = 'folder'): void {
 }
 
 /** Creates `dir` (and missing parents) and makes sure the folder itself is private. */
-export function ensurePrivateDir(dir: string, what = 'folder'): void {
+export function ensurePrivateDir(dir: string, what = 'folder', options: { followSymlink?: boolean } = {}): void {
   fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  verifyPrivateDir(dir, what);
+  verifyPrivateDir(dir, what, options);
 }
 
 /** Opens (creating 0600 if needed) a file of Pitwall's own; an existing file is tightened to 0600. */
@@ -70,7 +70,8 @@ export const PRIVATE_SUBDIRS = ['scrollback', 'logs', 'tool-output', 'verificati
  * worktrees are not touched.
  */
 export function tightenDataDir(dataDir: string): void {
-  ensurePrivateDir(dataDir, 'data folder');
+  // The user may have linked the data folder elsewhere on purpose; where it points must be theirs.
+  ensurePrivateDir(dataDir, 'data folder', { followSymlink: true });
   if (!posix) return;
   for (const name of PRIVATE_SUBDIRS) {
     const dir = path.join(dataDir, name);

@@ -108,6 +108,17 @@ describe('private files', () => {
     }
   });
 
+  it('accepts a data folder the user linked elsewhere, and makes where it points private', async () => {
+    const target = tempDir('pitwall-data-target-');
+    fs.chmodSync(target, 0o755);
+    const link = path.join(tempDir('pitwall-link-'), 'pitwall');
+    fs.symlinkSync(target, link);
+    const core = app(link);
+    await core.ready;
+    expect(mode(target)).toBe(0o700);
+    expect(mode(path.join(target, 'pitwall.db'))).toBe(0o600);
+  });
+
   it('gives the pty host none of the core’s secrets in its environment', async () => {
     const secrets = { PITWALL_TOKEN: 'core-token-7f3a', ANTHROPIC_API_KEY: 'sk-ant-core-9d2c', GITHUB_TOKEN: 'ghp_core_51e0', AWS_SECRET_ACCESS_KEY: 'aws-core-44b1' };
     const saved = Object.fromEntries(Object.keys(secrets).map((k) => [k, process.env[k]]));
