@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -32,6 +33,7 @@ export interface DatabaseHandle {
  * transaction and reinstalls the sync triggers.
  */
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
+  if (options.file !== ':memory:') makePrivate(options.file);
   const sqlite = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     sqlite.pragma('journal_mode = WAL');
@@ -47,5 +49,22 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   } catch (error) {
     sqlite.close();
     throw error;
+  }
+}
+
+/**
+ * Creates the database file 0600 before SQLite opens it, and tightens an existing one with its
+ * WAL and shared-memory files. SQLite gives the `-wal` and `-shm` files it creates the mode of the
+ * database file, so they follow; the process umask is left alone (agents inherit it).
+ */
+function makePrivate(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  if (process.platform === 'win32') return;
+  for (const name of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if ((fs.statSync(name).mode & 0o777) !== 0o600) fs.chmodSync(name, 0o600);
+    } catch {
+      // Not there (no WAL yet).
+    }
   }
 }

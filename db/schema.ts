@@ -221,7 +221,8 @@ export const approvals = sqliteTable(
     /** The agent's id for this tool call (Claude Code's tool_use_id). */
     toolUseId: text('tool_use_id'),
   },
-  (t) => [index('approvals_status_idx').on(t.status)],
+  // The tool-use index finds the approval a re-asked hook call waited on (every PreToolUse looks).
+  (t) => [index('approvals_status_idx').on(t.status), index('approvals_tool_use_idx').on(t.sessionId, t.toolUseId)],
 );
 
 export const permissionRules = sqliteTable('permission_rules', {

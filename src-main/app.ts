@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../db/client';
@@ -13,6 +12,7 @@ import { ProfileService } from './agents/profile-service';
 import { PtyHostClient, ptyHostSocketPath, type PtyHostLaunch } from './agents/pty-host-client';
 import { SessionService } from './agents/session-service';
 import { DisposableStore, toDisposable, type Disposable } from './lifecycle';
+import { tightenDataDir } from './private-files';
 import { DiffService } from './review/diff-service';
 import { SettingsService } from './settings/settings-service';
 import { TaskService } from './tasks/task-service';
@@ -34,6 +34,8 @@ export interface App extends Disposable {
   readonly sessions: SessionService;
   readonly approvals: ApprovalService;
   readonly hookBroker: HookBroker;
+  /** The connection to the pty host (which also owns the agents' hook endpoint). */
+  readonly ptyHost: PtyHostClient;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
@@ -65,7 +67,8 @@ export function hookCommandFor(resourcesDir: string): string {
 
 /** Composition root: builds every service from the config. Knows nothing of Electron or HTTP. */
 export function createApp(config: AppConfig): App {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // Data dir 0700, Pitwall's own files 0600 (older installs are tightened here).
+  tightenDataDir(config.dataDir);
   const store = new DisposableStore();
   const database = openDatabase({
     file: path.join(config.dataDir, 'pitwall.db'),
@@ -90,18 +93,24 @@ export function createApp(config: AppConfig): App {
     const seconds = settings.get().approvalTimeoutSeconds;
     return config.approvalTimeoutMs ?? (seconds === null ? null : seconds * 1000);
   });
-  let sessionsRef: SessionService | null = null;
-  const broker = store.add(new HookBroker(approvals, (sessionId, activity) => sessionsRef?.setActivity(sessionId, activity)));
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
   const sessions = store.add(
     new SessionService(database.db, events, projects, worktrees, profiles, host, loginPath, {
       scrollbackDir,
-      hooks: { broker, command: hookCommandFor(resourcesDir) },
+      hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
       ...config.sessionOptions,
     }),
   );
-  sessionsRef = sessions;
+  // Subscribed before sessions.init() connects to the pty host, which hands over waiting hook calls.
+  const broker = store.add(
+    new HookBroker(
+      host,
+      approvals,
+      (sessionId) => sessions.hookInfo(sessionId),
+      (sessionId, activity) => sessions.setActivity(sessionId, activity),
+    ),
+  );
   const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), loginPath));
   const mainDir = path.dirname(require.main?.filename ?? __filename);
   const transcripts = store.add(
@@ -131,7 +140,15 @@ export function createApp(config: AppConfig): App {
   );
   // A worktree a crash left half created is finished or rolled back; that may run an init script, so start-up does not wait for it.
   void worktrees.recover().catch((error: unknown) => console.error('[app] recovering half-created worktrees failed', error));
-  const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
+  // Once the pty host has handed over the hook calls still waiting (matched to their approvals),
+  // whatever approval is left pending has no requester: it expires rather than lingering.
+  const ready = sessions
+    .init()
+    .catch((error: unknown) => console.error('[app] reattaching to agents failed', error))
+    .then(() => {
+      approvals.expireUnattended();
+    })
+    .catch((error: unknown) => console.error('[app] expiring approvals nothing waits on failed', error));
   transcripts.start();
 
   return {
@@ -144,6 +161,7 @@ export function createApp(config: AppConfig): App {
     sessions,
     approvals,
     hookBroker: broker,
+    ptyHost: host,
     tasks: taskService,
     transcripts,
     ready,

@@ -4,8 +4,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { HookCall, HookDelivery, HookVerdict } from '../approvals/hook-call';
 import type { Disposable } from '../lifecycle';
-import { FrameDecoder, encodeFrame, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './pty-host/protocol';
+import { NotPrivateError, ensurePrivateDir, openPrivateFile, verifyPrivateDir } from '../private-files';
+import { keptCallsFile } from './pty-host/hook-gateway';
+import { FrameDecoder, encodeFrame, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './pty-host/protocol';
 
 /** How to start the pty host process. */
 export interface PtyHostLaunch {
@@ -14,23 +17,79 @@ export interface PtyHostLaunch {
   env?: Record<string, string>;
 }
 
-/** Where the host listens: a Unix socket in the data dir (a named pipe on Windows). */
-export function ptyHostSocketPath(dataDir: string): string {
-  if (process.platform === 'win32') {
-    return `\\\\.\\pipe\\pitwall-pty-${crypto.createHash('sha1').update(dataDir).digest('hex').slice(0, 12)}`;
-  }
+const SOCKET_PATH_LIMIT = 100;
+
+/**
+ * Where the host listens: `<data dir>/run/pty-host.sock` (a named pipe on Windows). Unix socket
+ * paths are limited to about 100 bytes, so a long data dir puts the socket in a private folder
+ * instead: `$XDG_RUNTIME_DIR/pitwall/`, else a per-user `pitwall-<uid>` folder in the temp dir.
+ * Either folder is created 0700 and checked (ours, not a symlink) before the socket is trusted.
+ */
+export function ptyHostSocketPath(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const hash = crypto.createHash('sha1').update(dataDir).digest('hex').slice(0, 12);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\pitwall-pty-${hash}`;
+  const fits = (p: string): boolean => Buffer.byteLength(p) < SOCKET_PATH_LIMIT;
   const inDataDir = path.join(dataDir, 'run', 'pty-host.sock');
-  // Unix socket paths are limited to about 100 bytes; long data dirs fall back to the temp dir.
-  if (Buffer.byteLength(inDataDir) < 100) return inDataDir;
-  return path.join(os.tmpdir(), `pitwall-pty-${crypto.createHash('sha1').update(dataDir).digest('hex').slice(0, 12)}.sock`);
+  if (fits(inDataDir)) return inDataDir;
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && path.isAbsolute(runtime)) {
+    const inRuntime = path.join(runtime, 'pitwall', `pty-${hash}.sock`);
+    if (fits(inRuntime)) return inRuntime;
+  }
+  const folder = `pitwall-${typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username}`;
+  const inTemp = path.join(os.tmpdir(), folder, `pty-${hash}.sock`);
+  return fits(inTemp) ? inTemp : path.join('/tmp', folder, `pty-${hash}.sock`);
+}
+
+/**
+ * Refuses a host socket that is not Pitwall's own: its folder must be a private folder of this
+ * user (not a symlink), and the socket, if there, a socket owned by this user. Checked before
+ * every connection, so a spawn request (with its prompt and hook secret) never reaches a squatter.
+ */
+export function checkHostSocket(socketPath: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    verifyPrivateDir(path.dirname(socketPath), 'folder of the terminal host socket');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(socketPath);
+  } catch {
+    return;
+  }
+  if (!stat.isSocket()) throw new NotPrivateError(`${socketPath} is not a socket; Pitwall refuses to use it as its terminal host (remove it and try again)`);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+  if (stat.uid !== uid) throw new NotPrivateError(`The terminal host socket ${socketPath} belongs to another user (uid ${stat.uid}, you are ${uid}); Pitwall refuses to connect to it`);
+}
+
+/** What of the core's environment the pty host may see: enough to run, none of the core's keys or tokens. */
+const HOST_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'SystemRoot', 'SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP', 'COMSPEC', 'PATHEXT', 'USERPROFILE'];
+
+/** The pty host's environment: the few variables it needs plus the launch's own (agents get theirs in each spawn request). */
+export function hostEnvironment(source: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of HOST_ENV) {
+    const value = source[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, ...extra };
 }
 
 type OutputListener = (sessionId: string, offset: number, data: Buffer) => void;
 type ExitListener = (sessionId: string, exitCode: number | null, signal: number | null) => void;
+/** Told of each hook call the host relays (and, on connecting, of those that waited for a core). */
+export type HookCallListener = (call: HookCall, delivery: HookDelivery) => void;
 
 type RequestBody = HostRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/** The core's connection to the pty host; starts the host when none is listening. */
+/**
+ * The core's connection to the pty host; starts the host when none is listening. Each connection
+ * starts with `hello`, which makes this core the one the host asks about hook calls and hands it
+ * the calls that waited for a core, before anything else is sent.
+ */
 export class PtyHostClient implements Disposable {
   private socket: net.Socket | null = null;
   private connecting: Promise<net.Socket> | null = null;
@@ -39,6 +98,10 @@ export class PtyHostClient implements Disposable {
   private readonly outputListeners = new Set<OutputListener>();
   private readonly exitListeners = new Set<ExitListener>();
   private readonly disconnectListeners = new Set<() => void>();
+  private readonly hookListeners = new Set<HookCallListener>();
+  private readonly hookGoneListeners = new Set<(callId: string) => void>();
+  private readonly hookLostListeners = new Set<(count: number) => void>();
+  private hello: HelloReply | null = null;
   private disposed = false;
 
   constructor(
@@ -60,6 +123,39 @@ export class PtyHostClient implements Disposable {
   onDisconnect(listener: () => void): Disposable {
     this.disconnectListeners.add(listener);
     return { dispose: () => void this.disconnectListeners.delete(listener) };
+  }
+
+  onHookCall(listener: HookCallListener): Disposable {
+    this.hookListeners.add(listener);
+    return { dispose: () => void this.hookListeners.delete(listener) };
+  }
+
+  /** A `pre-tool` call this core was asked about ended before an answer (the agent stopped waiting). */
+  onHookGone(listener: (callId: string) => void): Disposable {
+    this.hookGoneListeners.add(listener);
+    return { dispose: () => void this.hookGoneListeners.delete(listener) };
+  }
+
+  /** Recorded hook calls the host had to drop while no core was connected. */
+  onHookLost(listener: (count: number) => void): Disposable {
+    this.hookLostListeners.add(listener);
+    return { dispose: () => void this.hookLostListeners.delete(listener) };
+  }
+
+  /** The verdict on a `pre-tool` call, or (null) the acknowledgement that a recorded call is recorded. */
+  async answerHook(callId: string, verdict: HookVerdict | null): Promise<void> {
+    await this.request({ type: 'hook-answer', callId, verdict });
+  }
+
+  /** Base URL of the host's hook endpoint (connects, starting the host if needed). */
+  async hookUrl(): Promise<string> {
+    await this.connect();
+    return this.hello!.hookUrl;
+  }
+
+  /** The host's process id, once connected. */
+  hostPid(): number | null {
+    return this.hello?.pid ?? null;
   }
 
   spawn(spec: SpawnSpec): Promise<HostSession> {
@@ -98,8 +194,14 @@ export class PtyHostClient implements Disposable {
     await this.request({ type: 'shutdown' });
   }
 
-  /** True when a host answers on the socket (without starting one). */
-  isListening(): Promise<boolean> {
+  /** True when an earlier host left hook calls no core has taken yet (a new host hands them over). */
+  hasKeptHookCalls(): boolean {
+    return process.platform !== 'win32' && fs.existsSync(keptCallsFile(this.socketPath));
+  }
+
+  /** True when a host answers on the socket (without starting one); throws when the socket is not Pitwall's. */
+  async isListening(): Promise<boolean> {
+    checkHostSocket(this.socketPath);
     return new Promise((resolve) => {
       const probe = net.connect(this.socketPath);
       probe.once('connect', () => {
@@ -115,7 +217,10 @@ export class PtyHostClient implements Disposable {
   }
 
   private async requestWithBody(body: RequestBody): Promise<{ value: unknown; body: Buffer }> {
-    const socket = await this.connect();
+    return this.exchange(await this.connect(), body);
+  }
+
+  private exchange(socket: net.Socket, body: RequestBody): Promise<{ value: unknown; body: Buffer }> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -138,14 +243,24 @@ export class PtyHostClient implements Disposable {
   }
 
   private async open(): Promise<net.Socket> {
+    checkHostSocket(this.socketPath);
     let socket = await this.tryConnect();
     if (!socket) {
       await this.startHost();
+      checkHostSocket(this.socketPath);
       socket = await this.tryConnect();
       if (!socket) throw new Error(`pty host did not listen on ${this.socketPath}`);
     }
     this.attach(socket);
+    const hello = (await this.exchange(socket, { type: 'hello' })).value as HelloReply;
+    this.hello = hello;
+    if (hello.lost > 0) for (const l of this.hookLostListeners) l(hello.lost);
+    for (const { call, delivery } of hello.calls) this.emitHook(call, delivery);
     return socket;
+  }
+
+  private emitHook(call: HookCall, delivery: HookDelivery): void {
+    for (const l of this.hookListeners) l(call, delivery);
   }
 
   private tryConnect(): Promise<net.Socket | null> {
@@ -160,13 +275,13 @@ export class PtyHostClient implements Disposable {
   }
 
   private async startHost(): Promise<void> {
-    fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
-    if (process.platform !== 'win32') fs.mkdirSync(path.dirname(this.socketPath), { recursive: true });
-    const log = fs.openSync(this.logFile, 'a');
+    ensurePrivateDir(path.dirname(this.logFile));
+    if (process.platform !== 'win32') ensurePrivateDir(path.dirname(this.socketPath), 'folder of the terminal host socket');
+    const log = openPrivateFile(this.logFile);
     const child = spawn(this.launch.command, this.launch.args, {
       detached: true,
       stdio: ['ignore', 'pipe', log],
-      env: { ...process.env, ...this.launch.env },
+      env: hostEnvironment(process.env, this.launch.env),
     });
     fs.closeSync(log);
     await new Promise<void>((resolve, reject) => {
@@ -196,6 +311,7 @@ export class PtyHostClient implements Disposable {
 
   private attach(socket: net.Socket): void {
     this.socket = socket;
+    this.hello = null;
     const decoder = new FrameDecoder();
     socket.on('data', (chunk) => {
       for (const frame of decoder.push(chunk)) this.dispatch(frame.header as HostMessage, frame.body);
@@ -224,6 +340,10 @@ export class PtyHostClient implements Disposable {
       for (const l of this.outputListeners) l(message.sessionId, message.offset, body);
     } else if (message.type === 'exit') {
       for (const l of this.exitListeners) l(message.sessionId, message.exitCode, message.signal);
+    } else if (message.type === 'hook') {
+      this.emitHook(message.call, message.delivery);
+    } else if (message.type === 'hook-gone') {
+      for (const l of this.hookGoneListeners) l(message.callId);
     }
   }
 

@@ -9,15 +9,17 @@ import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
 import { DisposableStore, type Disposable } from '../lifecycle';
 import type { ApprovalService } from '../approvals/approval-service';
-import type { HookBroker } from '../approvals/hook-broker';
 import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
+import type { HookLaunch } from './adapters/agent-adapter';
+import { CliVersions } from './cli-version';
 import { cleanEnv } from './clean-env';
 import { resolveCommand, type LoginShellPath } from './command-resolver';
 import { ScreenPromptWatcher, type ScreenPromptMatch } from './screen-prompt-watcher';
 import type { ProfileService } from './profile-service';
 import type { PtyHostClient } from './pty-host-client';
+import type { SpawnSpec } from './pty-host/protocol';
 import { readScrollback } from './pty-host/scrollback-file';
 
 type Row = typeof sessions.$inferSelect;
@@ -43,8 +45,10 @@ export interface SessionServiceOptions {
   stopGraceMs?: number;
   /** Where the pty host keeps scrollback files (read directly when the host is gone). */
   scrollbackDir?: string;
-  /** Routes agents' tool calls through approvals (agents with a hook API). */
-  hooks?: { broker: HookBroker; command: string };
+  /** Routes agents' tool calls through approvals (agents with a hook API): the command hook's shell command. */
+  hooks?: { command: string };
+  /** Forces a hook transport for agents that support both (tests of the command hook on a new CLI). */
+  hookTransport?: HookLaunch['transport'];
   /** Files screen-read permission prompts (agents without a hook API) as approvals. */
   approvals?: ApprovalService;
 }
@@ -67,6 +71,8 @@ export class SessionService implements Disposable {
   private readonly stopGraceMs: number;
   private readonly scrollbackDir: string | null;
   private readonly hooks: SessionServiceOptions['hooks'] | null;
+  private readonly forcedTransport: HookLaunch['transport'] | null;
+  private readonly cliVersions = new CliVersions();
   private readonly approvals: ApprovalService | null;
   private readonly screenWatchers = new Map<string, ScreenPromptWatcher>();
   /** A prompt for a session's next run only (a reviewer's feedback on restart). */
@@ -89,24 +95,31 @@ export class SessionService implements Disposable {
     this.stopGraceMs = options.stopGraceMs ?? 3000;
     this.scrollbackDir = options.scrollbackDir ?? null;
     this.hooks = options.hooks ?? null;
+    this.forcedTransport = options.hookTransport ?? null;
     this.approvals = options.approvals ?? null;
     this.store.add(
       host.onOutput((sessionId, offset, data) => {
         const text = data.toString('utf8');
         this.events.emit('sessions:output', { sessionId, offset, data: text });
         const match = this.screenWatchers.get(sessionId)?.feed(text);
-        if (match && !this.screenPending.has(sessionId)) void this.onScreenPrompt(sessionId, match);
+        if (match && !this.screenPending.has(sessionId)) this.onScreenPrompt(sessionId, match).catch((error: unknown) => console.error('[sessions] screen prompt failed', error));
       }),
     );
     this.store.add(host.onExit((sessionId, exitCode, signal) => this.onExit(sessionId, exitCode, signal)));
     this.store.add(host.onDisconnect(() => this.onHostLost()));
   }
 
-  /** Reattaches to sessions that kept running in the pty host while the core was down. */
+  /**
+   * Reattaches to sessions that kept running in the pty host while the core was down. Connecting
+   * also takes over the host's hook calls: those that waited for a core are handed over (and
+   * matched to their approvals) before this resolves.
+   */
   async init(): Promise<void> {
     const live = this.db.select().from(sessions).where(and(inArray(sessions.status, LIVE), eq(sessions.source, 'launched'))).all();
+    const listening = await this.host.isListening();
+    // A host that left kept the hook calls no core took: a new one hands them over.
+    if (listening || this.host.hasKeptHookCalls()) await this.host.connect();
     if (live.length > 0) {
-      const listening = await this.host.isListening();
       const hostSessions = listening ? await this.host.list() : [];
       for (const row of live) {
         const held = hostSessions.find((h) => h.sessionId === row.id);
@@ -303,21 +316,25 @@ export class SessionService implements Disposable {
       const env = cleanEnv(this.baseEnv, searchPath, profile.env);
       env.PITWALL_SESSION_ID = row.id;
       const resuming = row.startedAt !== null && row.externalId !== null;
-      let hookCommand: string | null = null;
-      if (this.hooks && profile.kind === 'claude-code') {
+      let hooks: HookLaunch | null = null;
+      let hook: SpawnSpec['hook'];
+      if (this.hooks && adapter.hookAgent) {
+        // A fresh secret per run; the pty host holds it (it authenticates the agent's hook calls),
+        // and the agent gets it in its environment only.
         const secret = randomBytes(24).toString('base64url');
-        this.hooks.broker.register(row.id, { secret, projectId: row.projectId, worktreeId: row.worktreeId, cwd: row.cwd, mode: profile.permissionMode });
-        env.PITWALL_HOOK_URL = await this.hooks.broker.url();
+        const transport = this.forcedTransport ?? adapter.hookTransport?.(await this.cliVersions.get(file, env)) ?? 'command';
+        hooks = { url: await this.host.hookUrl(), command: this.hooks.command, transport };
+        hook = { agent: adapter.hookAgent, secret, context: { mode: profile.permissionMode } };
+        env.PITWALL_HOOK_URL = hooks.url;
         env.PITWALL_HOOK_SECRET = secret;
-        hookCommand = this.hooks.command;
       }
       const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
       this.nextPrompt.delete(row.id);
-      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt, resumeAgentSessionId: resuming ? row.externalId : null, hookCommand });
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks });
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
-      await this.host.spawn({ sessionId: row.id, file, args: plan.args, cwd: row.cwd ?? '/', env: { ...env, ...plan.env }, cols, rows, name: 'xterm-256color' });
+      await this.host.spawn({ sessionId: row.id, file, args: plan.args, cwd: row.cwd ?? '/', env: { ...env, ...plan.env }, cols, rows, name: 'xterm-256color', ...(hook ? { hook } : {}) });
       row = this.update(this.row(row.id), {
         status: 'running',
         startedAt: this.clock(),
@@ -371,6 +388,12 @@ export class SessionService implements Disposable {
     }
   }
 
+  /** Where a launched session's tool calls happen, for its hook calls' rules; null for a session unknown here. */
+  hookInfo(sessionId: string): { projectId: string | null; worktreeId: string | null; cwd: string | null } | null {
+    const row = this.db.select().from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.source, 'launched'))).get();
+    return row ? { projectId: row.projectId, worktreeId: row.worktreeId, cwd: row.cwd } : null;
+  }
+
   /** What a running agent is doing, as its hooks report it. */
   setActivity(sessionId: string, activity: 'working' | 'waiting_for_input' | 'idle'): void {
     const row = this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
@@ -378,7 +401,6 @@ export class SessionService implements Disposable {
   }
 
   private finish(row: Row, status: SessionStatus, exitCode: number | null, detail: string | null): void {
-    this.hooks?.broker.unregister(row.id);
     this.screenWatchers.delete(row.id);
     this.screenPending.delete(row.id);
     this.approvals?.cancelForSession(row.id);

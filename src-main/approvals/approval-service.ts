@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
@@ -17,6 +16,7 @@ import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
 import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
+import { ensurePrivateDir, writePrivateFile } from '../private-files';
 import { rememberPlan } from './remembered-rules';
 import { evaluate, type ToolCallContext } from './rule-evaluator';
 
@@ -61,6 +61,9 @@ export interface ToolCallAudit {
 
 const MAX_SUMMARY = 2000;
 
+/** Why an approval with no requester left is expired rather than decided. */
+const NOBODY_WAITING = 'nothing waits for this decision any more: the agent ended or Pitwall restarted, and the call was not asked again';
+
 function parse(text: string | null): unknown {
   if (text === null) return null;
   try {
@@ -88,7 +91,8 @@ export function previewOf(toolName: string, input: Record<string, unknown>): str
  * at `ask` waits here, persisted, until a person decides (or the optional timeout denies it).
  */
 export class ApprovalService {
-  private readonly waiters = new Map<string, (decision: ToolCallDecision) => void>();
+  /** Who waits on each pending approval (a call asked again while the first ask still waits adds a second). */
+  private readonly waiters = new Map<string, ((decision: ToolCallDecision) => void)[]>();
   private readonly pendingStart = new Map<string, number>();
 
   constructor(
@@ -101,52 +105,83 @@ export class ApprovalService {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Decides a PreToolUse: by rule or mode at once, or by a person after a wait. Always audited. */
+  /**
+   * Decides a PreToolUse: by rule or mode at once, or by a person after a wait. Always audited.
+   * A call asked again after a restart of the core (same session and tool_use_id) is matched to
+   * the approval it waited on: a pending one is waited on again, a decided one answers as decided.
+   */
   async decideToolCall(call: ToolCallRequest): Promise<ToolCallDecision> {
-    const verdict = evaluate(this.listRules(), call, call.mode);
-    if (verdict.effect !== 'ask') {
-      this.audit(call, 'decided', verdict.effect, verdict.rule ? `rule:${verdict.rule.id}` : `mode:${call.mode}`, verdict.reason);
-      return { decision: verdict.effect, reason: verdict.reason };
+    const earlier = this.earlierApproval(call);
+    if (earlier && earlier.status !== 'pending' && (earlier.status === 'allowed' || earlier.status === 'denied')) {
+      const decision = { decision: earlier.status === 'allowed' ? ('allow' as const) : ('deny' as const), reason: earlier.reason ?? 'Decided in Pitwall' };
+      this.audit(call, 'decided', decision.decision, earlier.decidedBy, decision.reason);
+      return decision;
     }
-    const now = this.clock();
-    const row = this.db
-      .insert(approvals)
-      .values({
-        id: newId(),
-        createdAt: now,
-        updatedAt: now,
-        sessionId: call.sessionId,
-        projectId: call.projectId,
-        worktreeId: call.worktreeId,
-        toolName: call.toolName,
-        input: JSON.stringify(call.input),
-        preview: previewOf(call.toolName, call.input),
-        status: 'pending',
-        toolUseId: call.toolUseId,
-      })
-      .returning()
-      .get();
-    this.changed(row);
-    this.events.emit('approvals:requested', { approvalId: row.id, sessionId: row.sessionId, toolName: row.toolName, summary: summarize(call) });
-    call.onPending?.(row.id);
+    let row: ApprovalRow;
+    if (earlier?.status === 'pending') {
+      row = earlier;
+      this.changed(row);
+    } else {
+      const verdict = evaluate(this.listRules(), call, call.mode);
+      if (verdict.effect !== 'ask') {
+        this.audit(call, 'decided', verdict.effect, verdict.rule ? `rule:${verdict.rule.id}` : `mode:${call.mode}`, verdict.reason);
+        return { decision: verdict.effect, reason: verdict.reason };
+      }
+      const now = this.clock();
+      row = this.db
+        .insert(approvals)
+        .values({
+          id: newId(),
+          createdAt: now,
+          updatedAt: now,
+          sessionId: call.sessionId,
+          projectId: call.projectId,
+          worktreeId: call.worktreeId,
+          toolName: call.toolName,
+          input: JSON.stringify(call.input),
+          preview: previewOf(call.toolName, call.input),
+          status: 'pending',
+          toolUseId: call.toolUseId,
+        })
+        .returning()
+        .get();
+      this.changed(row);
+      this.events.emit('approvals:requested', { approvalId: row.id, sessionId: row.sessionId, toolName: row.toolName, summary: summarize(call) });
+    }
+    const id = row.id;
+    call.onPending?.(id);
     const decision = await new Promise<ToolCallDecision>((resolve) => {
-      this.waiters.set(row.id, resolve);
-      this.pendingStart.set(row.id, now);
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]);
+      this.pendingStart.set(id, row.createdAt);
       const timeout = this.timeoutMs();
       if (timeout !== null) {
+        const left = Math.max(0, row.createdAt + timeout - this.clock());
         setTimeout(() => {
-          if (this.waiters.has(row.id)) this.settle(row.id, 'expired', 'deny', 'timeout', `No decision within ${Math.round(timeout / 1000)} s`);
-        }, timeout).unref();
+          if (this.waiters.has(id)) this.settle(id, 'expired', 'deny', 'timeout', `No decision within ${Math.round(timeout / 1000)} s`);
+        }, left).unref();
       }
     });
-    this.audit(call, 'decided', decision.decision, this.db.select().from(approvals).where(eq(approvals.id, row.id)).get()?.decidedBy ?? null, decision.reason);
+    const decidedBy = this.db.select().from(approvals).where(eq(approvals.id, id)).get()?.decidedBy ?? null;
+    // A cancelled approval gave the agent nothing: the audit says so rather than naming a decision.
+    if (decision.cancelled) this.audit(call, 'cancelled', null, decidedBy, decision.reason);
+    else this.audit(call, 'decided', decision.decision, decidedBy, decision.reason);
     return decision;
   }
 
-  /** A person's decision; `remember` also creates the rule that would have decided it. */
+  /**
+   * A person's decision; `remember` also creates the rule that would have decided it. Only an
+   * approval something still waits on can be decided: one whose requester is gone (the agent ended,
+   * or the core restarted and nothing asked again) becomes `expired`, and the request is refused,
+   * so the record never says "allowed" for a call that could not run.
+   */
   decide(id: string, decision: 'allow' | 'deny', options: { reason?: string | undefined; remember?: RuleScope | undefined; decidedBy?: string } = {}): Approval {
     const row = this.row(id);
+    if (row.status === 'expired') throw new AppError('invalid_request', `This approval expired (${row.reason ?? 'nothing waits for it'}); it can no longer be allowed or denied`);
     if (row.status !== 'pending') throw new AppError('invalid_request', `This approval was already ${row.status}`);
+    if (!this.waiters.has(id)) {
+      this.settle(id, 'expired', null, 'pitwall', NOBODY_WAITING);
+      throw new AppError('invalid_request', `This approval expired (${NOBODY_WAITING}); it can no longer be allowed or denied`);
+    }
     if (options.remember) {
       const plan = rememberPlan(row.toolName, (parse(row.input) ?? {}) as Record<string, unknown>, this.cwdOf(row), decision);
       if (!plan.ok) throw new AppError('invalid_request', `This call cannot be remembered: ${plan.reason}`);
@@ -166,6 +201,28 @@ export class ApprovalService {
     return this.get(id);
   }
 
+  /**
+   * Marks every pending approval that nothing in this process waits on as expired. Run at start-up
+   * once the pty host has handed over the calls still waiting (those were matched again): what is
+   * left pending has no requester any more.
+   */
+  expireUnattended(reason = NOBODY_WAITING): number {
+    const pending = this.db.select({ id: approvals.id }).from(approvals).where(eq(approvals.status, 'pending')).all();
+    let expired = 0;
+    for (const { id } of pending) {
+      if (this.waiters.has(id)) continue;
+      this.settle(id, 'expired', null, 'pitwall', reason);
+      expired += 1;
+    }
+    return expired;
+  }
+
+  /** Audits a PreToolUse the pty host answered by itself (no core was connected): what the agent actually got. */
+  recordHostAnswer(sessionId: string, toolName: string, input: Record<string, unknown>, toolUseId: string | null, turn: number | null, answer: { decision: string; reason: string }): void {
+    const reason = answer.decision === 'ask' ? `Asked in the terminal: Pitwall core not connected (${answer.reason})` : answer.reason;
+    this.audit({ toolName, input, sessionId, toolUseId, turn, cwd: null, projectId: null, mode: 'supervised', worktreeId: null }, 'decided', answer.decision, 'pitwall-host', reason);
+  }
+
   /** Cancels one pending approval (it was answered elsewhere); its waiter is told it was cancelled. */
   cancel(id: string, reason: string): void {
     if (this.row(id).status === 'pending') this.settle(id, 'cancelled', 'deny', 'pitwall', reason);
@@ -181,14 +238,15 @@ export class ApprovalService {
   recordToolResult(sessionId: string, toolName: string, input: unknown, response: unknown, toolUseId: string | null, turn: number | null = null): void {
     const text = typeof response === 'string' ? response : JSON.stringify(response ?? null);
     const failed = typeof response === 'object' && response !== null && ('is_error' in response ? Boolean((response as { is_error?: unknown }).is_error) : false);
-    const started = toolUseId ? this.db.select().from(toolCalls).where(and(eq(toolCalls.externalId, toolUseId), eq(toolCalls.status, 'decided'))).get() : undefined;
+    // By session too, so the lookup uses the (session, external id, status) index instead of scanning every call.
+    const started = toolUseId ? this.db.select().from(toolCalls).where(and(eq(toolCalls.sessionId, sessionId), eq(toolCalls.externalId, toolUseId), eq(toolCalls.status, 'decided'))).get() : undefined;
     const now = this.clock();
     const id = newId();
     let outputFile: string | null = null;
     if (text.length > MAX_SUMMARY && this.outputDir) {
-      fs.mkdirSync(this.outputDir, { recursive: true });
+      ensurePrivateDir(this.outputDir);
       outputFile = path.join(this.outputDir, `${id}.txt`);
-      fs.writeFileSync(outputFile, text);
+      writePrivateFile(outputFile, text);
     }
     this.db
       .insert(toolCalls)
@@ -278,7 +336,7 @@ export class ApprovalService {
     return { id };
   }
 
-  private settle(id: string, status: ApprovalStatus, decision: 'allow' | 'deny', decidedBy: string, reason: string): void {
+  private settle(id: string, status: ApprovalStatus, decision: 'allow' | 'deny' | null, decidedBy: string, reason: string): void {
     const row = this.row(id);
     const now = this.clock();
     const next = this.db
@@ -288,13 +346,13 @@ export class ApprovalService {
       .returning()
       .get();
     this.changed(next);
-    const waiter = this.waiters.get(id);
+    const waiting = this.waiters.get(id) ?? [];
     this.waiters.delete(id);
     this.pendingStart.delete(id);
-    waiter?.({ decision, reason, cancelled: status === 'cancelled' });
+    for (const waiter of waiting) waiter({ decision: decision ?? 'deny', reason, cancelled: status === 'cancelled' || decision === null });
   }
 
-  private audit(call: ToolCallRequest, status: string, decision: string, decidedBy: string | null, reason: string): void {
+  private audit(call: ToolCallRequest, status: string, decision: string | null, decidedBy: string | null, reason: string): void {
     if (!call.sessionId) return;
     const now = this.clock();
     this.db
@@ -314,6 +372,17 @@ export class ApprovalService {
         turn: call.turn ?? null,
       })
       .run();
+  }
+
+  /** The approval a re-asked call waited on before: same session and tool_use_id. */
+  private earlierApproval(call: ToolCallRequest): ApprovalRow | undefined {
+    if (!call.toolUseId || !call.sessionId) return undefined;
+    return this.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.sessionId, call.sessionId), eq(approvals.toolUseId, call.toolUseId), inArray(approvals.status, ['pending', 'allowed', 'denied'])))
+      .orderBy(desc(approvals.createdAt))
+      .get();
   }
 
   private cwdOf(row: ApprovalRow): string | null {

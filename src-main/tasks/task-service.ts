@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
@@ -17,6 +16,7 @@ import { commitAll, landBranch, type MergeStrategy } from '../git/merge';
 import { resolveCommand, type LoginShellPath } from '../agents/command-resolver';
 import { execFile } from 'node:child_process';
 import { DisposableStore, type Disposable } from '../lifecycle';
+import { ensurePrivateDir, writePrivateFile } from '../private-files';
 import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
 import { runScript } from '../worktrees/init-script';
@@ -248,9 +248,9 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const run = this.db.insert(verificationRuns).values({ id: newId(), createdAt: now, updatedAt: now, taskId, command, status: 'running' }).returning().get();
     this.changed(this.row(taskId));
     const result = await runScript(command, cwd);
-    fs.mkdirSync(this.verificationDir, { recursive: true });
+    ensurePrivateDir(this.verificationDir);
     const outputFile = path.join(this.verificationDir, `${run.id}.log`);
-    fs.writeFileSync(outputFile, result.output);
+    writePrivateFile(outputFile, result.output);
     const done = this.clock();
     this.db
       .update(verificationRuns)

@@ -21,3 +21,11 @@ export async function residentMiB(pid: number): Promise<number | null> {
 export function row(label: string, ...cells: string[]): void {
   console.log(`  ${label.padEnd(44)} ${cells.map((c) => c.padStart(14)).join(' ')}`);
 }
+
+/** The p-th percentile (0–100) of a list of numbers, nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}

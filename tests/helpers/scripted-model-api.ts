@@ -16,6 +16,11 @@ export interface ScriptedModelApi {
   url: string;
   /** Every /v1/messages request body the CLI sent, in order. */
   requests: MessagesRequest[];
+  /**
+   * Per tool_use id: when the response carrying it ended, and when the request carrying its
+   * tool_result arrived (performance.now() of this process): the agent's whole tool round trip.
+   */
+  toolTimings: Map<string, { sentAt: number; resultAt: number | null }>;
   close(): Promise<void>;
 }
 
@@ -25,7 +30,7 @@ function sse(res: http.ServerResponse, event: string, data: object): void {
 
 let toolIds = 0;
 
-function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn): void {
+function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn, onToolUse: (id: string) => void = () => undefined): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const id = `msg_scripted_${Date.now()}`;
   sse(res, 'message_start', {
@@ -33,6 +38,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
   });
   let index = 0;
+  let toolId: string | null = null;
   if ('text' in turn && turn.text) {
     sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
     sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: turn.text } });
@@ -40,7 +46,7 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
     index++;
   }
   if ('toolUse' in turn) {
-    const toolId = `toolu_scripted_${++toolIds}`;
+    toolId = `toolu_scripted_${++toolIds}`;
     sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId, name: turn.toolUse.name, input: {} } });
     sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(turn.toolUse.input) } });
     sse(res, 'content_block_stop', { type: 'content_block_stop', index });
@@ -48,6 +54,21 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
   sse(res, 'message_delta', { type: 'message_delta', delta: { stop_reason: 'toolUse' in turn ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } });
   sse(res, 'message_stop', { type: 'message_stop' });
   res.end();
+  if (toolId) onToolUse(toolId);
+}
+
+/** Options of {@link startScriptedModelApi}. */
+export interface ScriptedModelApiOptions {
+  /** Other scripts, picked when the conversation's first user message contains the key (several agents, one API). */
+  scripts?: Record<string, ScriptedTurn[]>;
+  /** Main-loop answers wait for this (a test holds the agents while it does something else). */
+  hold?: Promise<void>;
+}
+
+/** The text of the first user message of a conversation. */
+function firstUserText(body: MessagesRequest): string {
+  const first = (body.messages ?? []).find((m) => m.role === 'user');
+  return first ? JSON.stringify(first.content) : '';
 }
 
 /**
@@ -55,8 +76,9 @@ function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn)
  * the number of assistant turns already in the conversation; side calls (titles, summaries) get a
  * short text.
  */
-export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<ScriptedModelApi> {
+export async function startScriptedModelApi(script: ScriptedTurn[], options: ScriptedModelApiOptions = {}): Promise<ScriptedModelApi> {
   const requests: MessagesRequest[] = [];
+  const toolTimings = new Map<string, { sentAt: number; resultAt: number | null }>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -82,17 +104,28 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
         // Answer with the default below.
       }
       requests.push(body);
+      for (const message of body.messages ?? []) {
+        if (message.role !== 'user' || !Array.isArray(message.content)) continue;
+        for (const block of message.content as { type?: string; tool_use_id?: string }[]) {
+          const timing = block.type === 'tool_result' && block.tool_use_id ? toolTimings.get(block.tool_use_id) : undefined;
+          if (timing && timing.resultAt === null) timing.resultAt = performance.now();
+        }
+      }
       const model = body.model ?? 'claude-scripted';
       const isMainLoop = Array.isArray(body.tools) && body.tools.length > 0;
       const assistantTurns = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
-      const turn: ScriptedTurn = isMainLoop ? (script[assistantTurns] ?? { text: 'Done.' }) : { text: 'Scripted title' };
+      const first = firstUserText(body);
+      const chosen = Object.entries(options.scripts ?? {}).find(([key]) => first.includes(key))?.[1] ?? script;
+      const turn: ScriptedTurn = isMainLoop ? (chosen[assistantTurns] ?? { text: 'Done.' }) : { text: 'Scripted title' };
       if (body.stream === false) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ id: 'msg_side', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'text' in turn ? turn.text : 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } }),
         );
         return;
       }
-      streamTurn(res, model, turn);
+      const answer = (): void => streamTurn(res, model, turn, (id) => toolTimings.set(id, { sentAt: performance.now(), resultAt: null }));
+      if (isMainLoop && options.hold) void options.hold.then(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -100,6 +133,7 @@ export async function startScriptedModelApi(script: ScriptedTurn[]): Promise<Scr
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    toolTimings,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

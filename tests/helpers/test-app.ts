@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SessionServiceOptions } from '../../src-main/agents/session-service';
 import { createApp, type App } from '../../src-main/app';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
@@ -9,14 +10,14 @@ import { tempDir } from './temp-dir';
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../db/migrations');
 
 /** A real core over a fresh data dir (real SQLite file, real pty host process); dispose it in afterEach. */
-export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir }): App {
+export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir }, sessionOptions: SessionServiceOptions = {}): App {
   return createApp({
     dataDir,
     migrationsDir: MIGRATIONS_DIR,
     shell: 'headless',
     version: 'test',
     ptyHostLaunch: ptyHostLaunchFromSource,
-    sessionOptions: { baseEnv: env, stopGraceMs: 500 },
+    sessionOptions: { baseEnv: env, stopGraceMs: 500, ...sessionOptions },
     // The agents' HOME is the data dir, so their transcripts land under it, never in the real home.
     transcriptRoots: defaultTranscriptRoots(env, 'linux', env.HOME ?? dataDir),
     transcriptScanLaunch: scanLaunchFromSource,

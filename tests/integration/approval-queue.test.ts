@@ -89,6 +89,21 @@ describe('the approval queue', () => {
     expect(await app!.router.dispatch('approvals:decide', { id: decided.id, decision: 'deny' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
+  it('expires at start-up a pending approval whose requester is gone, and refuses to decide it as if it ran', async () => {
+    const { ask, dataDir, session } = await setup();
+    void ask('make deploy');
+    const pending = await firstPending();
+    // The core goes away with the call unanswered (the agent runs on); nothing will ask it again.
+    await app!.dispose();
+    app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, shell: 'headless', version: 'test', ptyHostLaunch: ptyHostLaunchFromSource, sessionOptions: { baseEnv: { ...process.env, HOME: dataDir } } });
+    await app.ready;
+    const [after] = value<Approval[]>(await app.router.dispatch('approvals:list', {}));
+    expect(after).toMatchObject({ id: pending.id, status: 'expired', decidedBy: 'pitwall', reason: expect.stringContaining('nothing waits for this decision') });
+    expect(await app.router.dispatch('approvals:decide', { id: pending.id, decision: 'allow' })).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('expired') } });
+    expect(value<Approval[]>(await app.router.dispatch('approvals:list', {}))[0]).toMatchObject({ status: 'expired' });
+    expect(value<unknown[]>(await app.router.dispatch('audit:list', { sessionId: session.id }))).toEqual([]);
+  });
+
   it('keeps large tool outputs whole in a file and a bounded summary in the audit', async () => {
     const { session } = await setup();
     const big = 'x'.repeat(50_000);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -28,8 +28,9 @@ afterEach(async () => {
 afterAll(removeTempDirs);
 
 /** A project, a scripted Claude Code profile, and a running session in the project's main checkout. */
-async function startAgent(rules: { effect: 'allow' | 'ask' | 'deny'; toolName: string; pattern?: string }[] = []) {
-  app = makeTestApp();
+async function startAgent(transport: 'http' | 'command', rules: { effect: 'allow' | 'ask' | 'deny'; toolName: string; pattern?: string }[] = []) {
+  // The installed CLI (2.1.197) gets HTTP hooks from its version; the command hook is forced.
+  app = transport === 'http' ? makeTestApp() : makeTestApp(undefined, undefined, { hookTransport: 'command' });
   await app.ready;
   const repo = makeRepo('approvals-repo');
   const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));
@@ -44,6 +45,9 @@ async function startAgent(rules: { effect: 'allow' | 'ask' | 'deny'; toolName: s
   let screen = '';
   app.events.on('sessions:output', (p) => (screen += p.data));
   const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Make the two files', cols: 120, rows: 40 }));
+  // The CLI was launched with the hook of that transport.
+  const pid = (await app.ptyHost.list()).find((s) => s.sessionId === session.id)!.pid;
+  expect(execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' })).toContain(`"type":"${transport}"`);
   return { repo, session, screen: () => screen, project };
 }
 
@@ -51,9 +55,9 @@ async function pending(tool: string): Promise<Approval> {
   return until(async () => value<Approval[]>(await app!.router.dispatch('approvals:list', { status: 'pending' })).find((a) => a.toolName === tool), `a pending ${tool} approval`);
 }
 
-describe('approvals with the real Claude Code CLI', () => {
+describe.each(['http', 'command'] as const)('approvals with the real Claude Code CLI (%s hook)', (transport) => {
   it('holds each tool until it is allowed in Pitwall, then the tool runs; all of it audited', async () => {
-    const { repo, session, screen } = await startAgent();
+    const { repo, session, screen } = await startAgent(transport);
     const bash = await pending('Bash');
     expect(bash).toMatchObject({ sessionId: session.id, preview: '$ echo bash-ran > bash.txt', status: 'pending' });
     // The agent is waiting: nothing ran yet.
@@ -83,7 +87,7 @@ describe('approvals with the real Claude Code CLI', () => {
   });
 
   it('denies from Pitwall: the CLI is told, and the file never appears', async () => {
-    const { repo } = await startAgent([{ effect: 'allow', toolName: 'Bash', pattern: 'echo * > bash.txt' }]);
+    const { repo } = await startAgent(transport, [{ effect: 'allow', toolName: 'Bash', pattern: 'echo * > bash.txt' }]);
     const write = await pending('Write');
     value(await app!.router.dispatch('approvals:decide', { id: write.id, decision: 'deny', reason: 'Not this file' }));
     await until(() => api!.requests.some((r) => JSON.stringify(r.messages ?? []).includes('Not this file')), 'the denial reaching the model');
@@ -95,7 +99,7 @@ describe('approvals with the real Claude Code CLI', () => {
   });
 
   it('lets an allow rule through with no approval but an audit row that names the rule', async () => {
-    const { repo, session, screen } = await startAgent([
+    const { repo, session, screen } = await startAgent(transport, [
       { effect: 'allow', toolName: 'Bash', pattern: 'echo bash-ran > *' },
       { effect: 'allow', toolName: 'Write', pattern: 'hello.txt' },
     ]);
@@ -170,7 +174,7 @@ describe('the hook script', () => {
       child.stdin!.end(JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf /' } }));
     });
     expect(JSON.parse(out)).toEqual({
-      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: expect.stringContaining('Pitwall is not reachable') },
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: expect.stringContaining('Pitwall did not answer') },
     });
   });
 });

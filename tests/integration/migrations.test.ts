@@ -104,6 +104,24 @@ describe('migrations', () => {
   });
 });
 
+describe('the approvals tool-use index (0006)', () => {
+  it('is added to a file made before it, and the hook path’s lookups use an index rather than a scan', () => {
+    const file = path.join(tempDir(), 'before-tool-use-index.db');
+    const index = journal.entries.findIndex((e) => e.tag === '0006_approvals_tool_use_index');
+    expect(index).toBeGreaterThan(0);
+    const old = openDatabase({ file, migrationsDir: migrationsUpTo(index) });
+    old.sqlite.prepare(`INSERT INTO approvals (id, created_at, updated_at, tool_name, status, tool_use_id) VALUES ('a1', 1, 1, 'Bash', 'pending', 'toolu_1')`).run();
+    old.close();
+    const upgraded = openDatabase({ file, migrationsDir: MIGRATIONS_DIR });
+    const plan = (sql: string) => (upgraded.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    // A re-asked PreToolUse finds the approval it waited on; a PostToolUse finds its decision.
+    expect(plan(`SELECT * FROM approvals WHERE session_id = 's' AND tool_use_id = 't' AND status IN ('pending', 'allowed', 'denied') ORDER BY created_at DESC`)).toContain('approvals_tool_use_idx');
+    expect(plan(`SELECT * FROM tool_calls WHERE session_id = 's' AND external_id = 't' AND status = 'decided'`)).toContain('tool_calls_external_idx');
+    expect(upgraded.sqlite.prepare(`SELECT id FROM approvals WHERE session_id IS NULL AND tool_use_id = 'toolu_1'`).get()).toEqual({ id: 'a1' });
+    upgraded.close();
+  });
+});
+
 describe('sync triggers', () => {
   it('write a full-row snapshot to the outbox on insert, update and soft delete', () => {
     const handle = openDatabase({ file: path.join(tempDir(), 'outbox.db'), migrationsDir: MIGRATIONS_DIR });

@@ -58,6 +58,8 @@ describe('tasks and the gate', () => {
     expect(waiting.diffSummary).toEqual({ files: 1, additions: 1, deletions: 0 });
     expect(waiting.verification).toMatchObject({ status: 'passed', exitCode: 0, command: 'test -f hello.txt && echo verify-ok' });
     expect(fs.readFileSync(waiting.verification!.outputFile!, 'utf8')).toContain('verify-ok');
+    // Verification output is Pitwall's own: readable by its user only.
+    expect(fs.statSync(waiting.verification!.outputFile!).mode & 0o777).toBe(0o600);
 
     const approved = value<Task>(await app!.router.dispatch('tasks:approve', { id: task.id, strategy: 'squash' }));
     expect(approved).toMatchObject({ column: 'verified', approvedBy: 'user', gateDetail: expect.stringContaining('Merged into main (squash)') });

@@ -1,5 +1,21 @@
 import type { AgentKind, AgentProfile } from '../../../src-common/domain/agent';
+import type { HookAgent } from '../../approvals/hook-call';
+import type { Version } from '../cli-version';
 import type { ScreenPrompt } from '../screen-prompt-watcher';
+
+/**
+ * How an agent reaches Pitwall's hook endpoint (owned by the pty host). The secret and the session
+ * id travel in the agent's environment (`PITWALL_HOOK_SECRET`, `PITWALL_SESSION_ID`), never on its
+ * command line.
+ */
+export interface HookLaunch {
+  /** Base URL of the endpoint; a CLI posts to `<url>/hook/<agent>`. */
+  url: string;
+  /** The shell command of Pitwall's command hook (`resources/hook`); the adapter adds the agent's name. */
+  command: string;
+  /** `http`: the CLI posts itself (no process per call); `command`: the CLI runs the command hook. */
+  transport: 'http' | 'command';
+}
 
 /** What an adapter is told when a session starts. */
 export interface LaunchContext {
@@ -12,8 +28,8 @@ export interface LaunchContext {
   prompt: string | null;
   /** The agent's own session id from an earlier run, to resume it. */
   resumeAgentSessionId: string | null;
-  /** The shell command of Pitwall's hook, for agents with a hook API; null when approvals are off. */
-  hookCommand: string | null;
+  /** Pitwall's hooks, for agents with a hook API; null when approvals are off. */
+  hooks: HookLaunch | null;
 }
 
 /** How to start one agent run. */
@@ -36,4 +52,8 @@ export interface AgentAdapter {
   plan(context: LaunchContext): LaunchPlan;
   /** Permission prompts the agent draws in its TUI, for agents without a hook API. */
   readonly screenPrompts?: readonly ScreenPrompt[];
+  /** The hook dialect the agent speaks, for agents with a hook API. */
+  readonly hookAgent?: HookAgent;
+  /** Which hook transport the installed CLI supports, from its version (null: unknown). */
+  hookTransport?(version: Version | null): HookLaunch['transport'];
 }

@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
   };
   server = new PtyHostServer(socketPath, scrollbackDir, ptyModule, exit, Number(process.env.PITWALL_PTY_HOST_IDLE_MS ?? 60_000));
+  // One bad moment must not end the host: every agent would end with it.
+  process.on('uncaughtException', (error) => console.error('[pty-host] unexpected error', error));
+  process.on('unhandledRejection', (error) => console.error('[pty-host] unhandled rejection', error));
   await server.listen();
   process.on('SIGTERM', exit);
   process.on('SIGINT', exit);

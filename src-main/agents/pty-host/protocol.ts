@@ -1,8 +1,17 @@
 import { z } from 'zod';
+import { HOOK_AGENTS, type HookCall, type HookDelivery } from '../../approvals/hook-call';
 
 // The pty host's wire protocol: frames of [u32 header length][u32 body length][JSON header][body].
 // Terminal output travels as raw bytes in the body, so 100 MB of output is never base64'd or
 // JSON-escaped on its way out of the host.
+//
+// Hook relay (the host owns the agents' hook endpoint, see hook-gateway.ts): a core starts each
+// connection with `hello`; from then on the host sends it `hook` messages (`delivery: 'verdict'`
+// for a PreToolUse that waits, `'record'` for everything else, including PreToolUse calls the host
+// answered itself while no core was connected) and `hook-gone` when a waiting call ended early. The
+// core answers each `hook` with `hook-answer` (a verdict, or null to acknowledge a record); the host
+// forgets a call only then. `hello`'s reply carries every call that waited for a core, oldest first,
+// so the new core takes over before it does anything else.
 
 /** What the core asks the pty host to spawn. */
 export const spawnSpecSchema = z.object({
@@ -14,6 +23,8 @@ export const spawnSpecSchema = z.object({
   cols: z.number().int().min(2).max(1000),
   rows: z.number().int().min(1).max(500),
   name: z.string(),
+  /** For agents that call hooks: the session's hook secret and what the core wants back with each call. */
+  hook: z.object({ agent: z.enum(HOOK_AGENTS), secret: z.string().min(16), context: z.record(z.string(), z.string()) }).optional(),
 });
 
 /** Spawn request. */
@@ -47,6 +58,15 @@ export const hostRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replay'), id: z.number(), sessionId: z.string() }),
   z.object({ type: z.literal('forget'), id: z.number(), sessionId: z.string() }),
   z.object({ type: z.literal('shutdown'), id: z.number() }),
+  /** A core introduces itself: hook calls go to it from now on; the reply carries what waited for a core. */
+  z.object({ type: z.literal('hello'), id: z.number() }),
+  /** The core's verdict on a `pre-tool` hook call, or (no verdict) its acknowledgement of a recorded one. */
+  z.object({
+    type: z.literal('hook-answer'),
+    id: z.number(),
+    callId: z.string(),
+    verdict: z.object({ decision: z.enum(['allow', 'deny', 'ask']), reason: z.string().max(10_000) }).nullable(),
+  }),
 ]);
 
 /** A request from the core. */
@@ -57,7 +77,21 @@ export type HostMessage =
   | { type: 'reply'; id: number; ok: true; value?: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'output'; sessionId: string; offset: number }
-  | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null; bytes: number };
+  | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null; bytes: number }
+  | { type: 'hook'; delivery: HookDelivery; call: HookCall }
+  | { type: 'hook-gone'; callId: string };
+
+/** The reply to `hello`. */
+export interface HelloReply {
+  /** The host's process id (tests read its environment). */
+  pid: number;
+  /** Base URL of the host's hook endpoint. */
+  hookUrl: string;
+  /** Hook calls that waited for a core, oldest first. */
+  calls: { call: HookCall; delivery: HookDelivery }[];
+  /** Recorded hook calls dropped while no core was connected. */
+  lost: number;
+}
 
 const HEADER = 8;
 

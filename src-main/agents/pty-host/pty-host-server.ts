@@ -3,8 +3,9 @@ import net from 'node:net';
 import type { IPty } from 'node-pty';
 import { formatZodError } from '../../../src-common/format-zod-error';
 import { signalTree } from './kill-tree';
+import { HookGateway, keptCallsFile, type CoreLink } from './hook-gateway';
 import { OutputBatcher } from './output-batcher';
-import { FrameDecoder, encodeFrame, hostRequestSchema, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
+import { FrameDecoder, encodeFrame, hostRequestSchema, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
 import { ScrollbackFile } from './scrollback-file';
 
 /** The part of node-pty the host uses (injected so the host can load a copy built for Electron). */
@@ -65,6 +66,7 @@ function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000)
 export class PtyHostServer {
   private readonly sessions = new Map<string, Session>();
   private readonly clients = new Set<net.Socket>();
+  private readonly cores = new Map<net.Socket, CoreLink>();
   private readonly server: net.Server;
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -74,11 +76,15 @@ export class PtyHostServer {
     private readonly ptyModule: PtyModule,
     private readonly onIdleExit: () => void,
     private readonly idleMs = 60_000,
+    /** The agents' hook endpoint; lives as long as this host. */
+    readonly hooks: HookGateway = new HookGateway(),
   ) {
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
   async listen(): Promise<void> {
+    if (process.platform !== 'win32') this.hooks.loadKept(keptCallsFile(this.socketPath));
+    await this.hooks.listen();
     if (process.platform !== 'win32') fs.rmSync(this.socketPath, { force: true });
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -104,6 +110,9 @@ export class PtyHostServer {
     });
     const drop = (): void => {
       this.clients.delete(socket);
+      const core = this.cores.get(socket);
+      if (core) this.hooks.detach(core);
+      this.cores.delete(socket);
       this.armIdleTimer();
     };
     socket.on('close', drop);
@@ -119,7 +128,7 @@ export class PtyHostServer {
     }
     const request = parsed.data;
     try {
-      const value = this.execute(request);
+      const value = request.type === 'hello' ? this.hello(socket) : this.execute(request);
       if (request.type === 'replay') {
         const { body, ...rest } = value as { body: Buffer; bytes: number };
         socket.write(encodeFrame({ type: 'reply', id: request.id, ok: true, value: rest }, body));
@@ -160,10 +169,15 @@ export class PtyHostServer {
         if (s && !s.info.running) {
           s.scrollback.close();
           this.sessions.delete(request.sessionId);
+          this.hooks.unregister(request.sessionId);
         }
         this.armIdleTimer();
         return undefined;
       }
+      case 'hello':
+        throw new Error('hello is answered per connection');
+      case 'hook-answer':
+        return this.hooks.answer(request.callId, request.verdict);
       case 'shutdown':
         for (const s of this.sessions.values()) if (s.info.running) this.kill(s.info.sessionId, 1000);
         setTimeout(() => this.onIdleExit(), 1500).unref();
@@ -174,6 +188,8 @@ export class PtyHostServer {
   private spawn(spec: SpawnSpec): HostSession {
     if (this.sessions.get(spec.sessionId)?.info.running) throw new Error(`session ${spec.sessionId} is already running`);
     this.sessions.get(spec.sessionId)?.scrollback.close();
+    if (spec.hook) this.hooks.register(spec.sessionId, spec.hook);
+    else this.hooks.unregister(spec.sessionId);
     const pty = this.ptyModule.spawn(spec.file, spec.args, { name: spec.name, cols: spec.cols, rows: spec.rows, cwd: spec.cwd, env: spec.env });
     const scrollback = new ScrollbackFile(this.scrollbackDir, spec.sessionId);
     const info: HostSession = {
@@ -219,6 +235,20 @@ export class PtyHostServer {
     });
     this.armIdleTimer();
     return info;
+  }
+
+  /** A core on this connection: hook calls go to it from now on; it gets what waited for a core. */
+  private hello(socket: net.Socket): HelloReply {
+    let core = this.cores.get(socket);
+    if (!core) {
+      core = {
+        call: (call, delivery) => this.send(socket, { type: 'hook', delivery, call }),
+        gone: (callId) => this.send(socket, { type: 'hook-gone', callId }),
+      };
+      this.cores.set(socket, core);
+    }
+    const replay = this.hooks.attach(core);
+    return { pid: process.pid, hookUrl: this.hooks.url(), calls: replay.calls, lost: replay.lost };
   }
 
   /** SIGTERM to the whole tree, then SIGKILL after `graceMs` if anything is left. */
@@ -270,6 +300,12 @@ export class PtyHostServer {
       s.scrollback.close();
     }
     for (const client of this.clients) client.destroy();
+    try {
+      if (process.platform !== 'win32') this.hooks.saveKept(keptCallsFile(this.socketPath));
+    } catch (error) {
+      console.error('[pty-host] could not keep the hook calls no core has taken', error);
+    }
+    await this.hooks.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

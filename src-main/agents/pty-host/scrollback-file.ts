@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, openPrivateFile } from '../../private-files';
 
 /**
  * A session's scrollback on disk, bounded: output is appended to `<id>.1.log`; when that passes
@@ -17,10 +18,10 @@ export class ScrollbackFile {
     sessionId: string,
     private readonly maxBytes = 4 * 1024 * 1024,
   ) {
-    fs.mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     this.older = path.join(dir, `${sessionId}.0.log`);
     this.current = path.join(dir, `${sessionId}.1.log`);
-    this.fd = fs.openSync(this.current, 'a');
+    this.fd = openPrivateFile(this.current);
     this.currentSize = fs.fstatSync(this.fd).size;
   }
 
@@ -56,7 +57,7 @@ export class ScrollbackFile {
   private rotate(): void {
     fs.closeSync(this.fd);
     fs.renameSync(this.current, this.older);
-    this.fd = fs.openSync(this.current, 'a');
+    this.fd = openPrivateFile(this.current);
     this.currentSize = 0;
   }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `approvals_tool_use_idx` ON `approvals` (`session_id`,`tool_use_id`);
