@@ -22,6 +22,7 @@ import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { SyncService } from './sync/sync-service';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -36,6 +37,7 @@ export interface App extends Disposable {
   readonly hookBroker: HookBroker;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
+  readonly sync: SyncService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
   readonly ready: Promise<void>;
 }
@@ -114,6 +116,7 @@ export function createApp(config: AppConfig): App {
     }),
   );
   const history = new HistoryQueries(database.sqlite);
+  const sync = store.add(new SyncService(database.sqlite, events, config.syncOptions));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
@@ -127,10 +130,12 @@ export function createApp(config: AppConfig): App {
       tasks: taskService,
       transcripts,
       history,
+      sync,
     }),
   );
   const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
   transcripts.start();
+  sync.start();
 
   return {
     config,
@@ -144,6 +149,7 @@ export function createApp(config: AppConfig): App {
     hookBroker: broker,
     tasks: taskService,
     transcripts,
+    sync,
     ready,
     dispose: async () => {
       await ready;
