@@ -113,6 +113,33 @@ export const streamResultSchema = z.object({
   rejected: z.number().int().min(0),
 });
 
+/**
+ * The push envelope as the server reads it first: rows are checked one by one afterwards (a bad
+ * row is rejected and recorded, it does not fail the request), so they are not parsed here.
+ */
+export const pushEnvelopeSchema = z.object({
+  protocolVersion: z.number().int(),
+  schemaVersion: z.number().int(),
+  deviceId: z.string().uuid(),
+  sentAt: z.number().int().optional(),
+  streams: z
+    .array(
+      z
+        .object({
+          stream: z.string().max(60).refine((s) => parseStreamName(s) !== null, 'unknown stream'),
+          fromSeq: seq,
+          toSeq: seq,
+          rows: z.array(z.unknown()).max(1_000_000),
+        })
+        .refine((b) => b.fromSeq <= b.toSeq, 'fromSeq must not be after toSeq'),
+    )
+    .min(1, 'no streams')
+    .max(MAX_STREAMS_PER_PUSH)
+    .refine((s) => new Set(s.map((b) => b.stream)).size === s.length, 'a stream appears twice'),
+});
+/** A push envelope. */
+export type PushEnvelope = z.infer<typeof pushEnvelopeSchema>;
+
 /** `200` answer to a push. */
 export const pushResponseSchema = z.object({
   streams: z.array(streamResultSchema),

@@ -287,6 +287,38 @@ export const ROW_SCHEMAS: Record<SyncTable, z.ZodType<Record<string, unknown>>> 
   SYNC_TABLE_NAMES.map((name) => [name, rowSchema(name)]),
 ) as Record<SyncTable, z.ZodType<Record<string, unknown>>>;
 
+/**
+ * The same check as {@link rowSchema}, written out for the server's hot path (zod costs several
+ * microseconds a row; a million rows a minute is the target). True only for rows the zod schema
+ * accepts; rows it refuses are parsed with zod for the reason.
+ */
+export function compileRowCheck(table: SyncTable): (row: Record<string, unknown>) => boolean {
+  const spec = tableSpec(table);
+  const checks = Object.entries(spec.columns).map(([name, col]) => {
+    const typeOk =
+      col.type === 'text' || col.type === 'json'
+        ? (v: unknown) => typeof v === 'string' && v.length <= MAX_TEXT_CHARS
+        : col.type === 'int'
+          ? (v: unknown) => Number.isSafeInteger(v)
+          : col.type === 'real'
+            ? (v: unknown) => typeof v === 'number' && Number.isFinite(v)
+            : (v: unknown) => v === true || v === false || v === 0 || v === 1;
+    const required = col.required || name === spec.key;
+    return (row: Record<string, unknown>) => {
+      const v = row[name];
+      if (v === undefined || v === null) return !required;
+      return typeOk(v);
+    };
+  });
+  const key = spec.key;
+  return (row) => {
+    const k = row[key];
+    if (typeof k !== 'string' || k.length < 1 || k.length > 200) return false;
+    for (const check of checks) if (!check(row)) return false;
+    return true;
+  };
+}
+
 /** Names of a table's content columns (blanked for a metadata-only team). */
 export function contentColumns(table: SyncTable): string[] {
   return Object.entries(tableSpec(table).columns)
