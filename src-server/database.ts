@@ -61,6 +61,12 @@ export async function withOrg<T>(pool: pg.Pool, orgId: string, fn: (client: pg.P
     throw new DatabaseUnavailable(`The database is not reachable: ${(error as Error).message}`);
   }
   let broken = false;
+  // A connection lost while checked out is reported on the client; without a listener it would end the process.
+  const onError = (error: Error) => {
+    broken = true;
+    console.error('[team-server] database connection lost:', error.message);
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query(`SELECT set_config('app.org_id', $1, true)`, [orgId]);
@@ -75,6 +81,7 @@ export async function withOrg<T>(pool: pg.Pool, orgId: string, fn: (client: pg.P
     }
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken ? true : undefined);
   }
 }

@@ -30,6 +30,8 @@ export interface SyncServiceOptions {
   hostname: string;
   platform: string;
   random: () => number;
+  /** The device clock (tests set one years off: ordering never depends on it). */
+  clock?: Clock;
   /** Test-only: called at each fault point (a test's child process kills itself there). */
   faultHook?: (point: SyncFaultPoint) => void;
 }
@@ -76,15 +78,16 @@ export class SyncService implements Disposable {
   private pushedRows = 0;
   private rejectedRows = 0;
   private statusTimer: NodeJS.Timeout | null = null;
+  private readonly clock: Clock;
 
   constructor(
     sqlite: BetterSqlite3.Database,
     private readonly events: EventBus,
     options: Partial<SyncServiceOptions> = {},
-    private readonly clock: Clock = systemClock,
   ) {
     this.options = { ...DEFAULTS, ...options };
-    this.store = new SyncStore(sqlite, clock);
+    this.clock = this.options.clock ?? systemClock;
+    this.store = new SyncStore(sqlite, this.clock);
     this.builder = new BatchBuilder(sqlite, this.store, this.options.limits);
     this.client = new TeamClient({ timeoutMs: this.options.requestTimeoutMs, ca: this.options.ca });
     const last = this.store.streams().reduce<number | null>((max, s) => (s.lastSuccessAt !== null && (max === null || s.lastSuccessAt > max) ? s.lastSuccessAt : max), null);
