@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { formatZodError } from '../src-common/format-zod-error';
 import { deleteRowSchema, type ContentLevel } from '../src-common/sync/protocol';
-import { ROW_SCHEMAS, SYNC_TABLES, SYNC_TABLE_NAMES, compileRowCheck, isBlankContent, tableSpec, type ColumnSpec, type SyncTable } from '../src-common/sync/tables';
+import { ROW_SCHEMAS, SYNC_TABLE_NAMES, compileRowCheck, isBlankContent, tableSpec, type ColumnSpec, type SyncTable } from '../src-common/sync/tables';
 
 // Turns validated rows into one statement per table per batch: the rows travel as one JSON
 // parameter that Postgres unpacks with json_to_recordset (not thousands of bind parameters).
@@ -66,21 +66,17 @@ export function checkRow(table: SyncTable, stream: string, seq: number, raw: unk
       return { rejection: { stream, device_seq: seq, row_id: rowId(input), reason: `this team keeps metadata only: ${filled} must be empty`, row: cut({ ...input, [filled]: '(withheld)' }) } };
     }
   }
-  const row: ValidRow = { device_seq: seq };
+  // The row goes to Postgres as received: json_to_recordset reads only the columns it is told
+  // (0/1 are valid booleans there), so no copy is made; unknown fields are gathered into `extra`.
   let extra: Record<string, unknown> | null = null;
   const known = columnSets[table];
   for (const key in input) {
-    if (known.has(key)) continue;
-    if (RESERVED.has(key)) continue;
+    if (known.has(key) || RESERVED.has(key)) continue;
     (extra ??= {})[key] = input[key];
   }
-  for (const name of columnNames[table]) {
-    const value = input[name];
-    const spec = SYNC_TABLES[table].columns[name as never] as ColumnSpec;
-    row[name] = value === undefined ? null : spec.type === 'bool' ? value === true || value === 1 : value;
-  }
-  row.extra = extra;
-  return { row };
+  input.device_seq = seq;
+  input.extra = extra;
+  return { row: input };
 }
 
 /** Checks a row of the `deletes` stream. */

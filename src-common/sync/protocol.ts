@@ -12,9 +12,9 @@ export const SYNC_SCHEMA_VERSION = 1;
 export const MIN_SYNC_SCHEMA_VERSION = 1;
 
 /** A batch is cut at this many rows… */
-export const BATCH_MAX_ROWS = 10_000;
+export const BATCH_MAX_ROWS = 5_000;
 /** …or this many bytes of JSON, whichever comes first. */
-export const BATCH_MAX_BYTES = 8 * 1024 * 1024;
+export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 /** A single row larger than this is sent as a stub the server records as rejected (it never blocks a stream). */
 export const MAX_ROW_BYTES = 6 * 1024 * 1024;
 /** The server refuses bodies larger than this with 413. */

@@ -13,16 +13,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   sync.start();
   for (;;) {
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
     await sync.idle();
     const status = sync.status();
     if (status.lastError) throw new Error(status.lastError);
     if (status.queueDepth === 0 && status.state === 'idle') break;
   }
   const seconds = (performance.now() - started) / 1000;
+  const pushed = sync.status().pushedRows;
   await sync.dispose();
   handle.close();
-  console.log(JSON.stringify({ seconds, pushed: sync.status().pushedRows }));
+  console.log(JSON.stringify({ seconds, pushed }));
 }
 
 main().catch((error: unknown) => {

@@ -130,7 +130,7 @@ export async function benchSync(): Promise<void> {
     row('', 'seconds', 'rows/s', 'ratio');
     row('COPY into messages (baseline)', copySeconds.toFixed(2), Math.round(copyRate).toLocaleString(), '1.00×');
     row('one desktop pushing', pushed.seconds.toFixed(2), Math.round(pushRate).toLocaleString(), `${(pushRate / copyRate).toFixed(2)}×`);
-    if (pushed.pushed !== ROWS) throw new Error(`pushed ${pushed.pushed} rows, expected ${ROWS}`);
+    if (pushed.pushed < ROWS) throw new Error(`pushed ${pushed.pushed} rows, expected at least ${ROWS}`);
 
     const each = Math.round(ROWS / DESKTOPS);
     const files = [];
