@@ -57,7 +57,46 @@ export default tseslint.config(
   {
     files: ['db/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronOnlyInShell], patterns: [{ group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'], message: 'db never imports the app layers.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [
+            { group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**', '**/src-server/**'], message: 'db never imports the app layers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-server/**/*.ts', 'db/team/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The team server runs without Electron.' }],
+          patterns: [
+            { group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'], message: 'The team server shares only src-common (and its own db/team) with the desktop.' },
+            { group: ['../client', '../schema', '../sync-*', '**/db/client', '**/db/schema', '**/db/sync-*'], message: 'The team server does not use the desktop’s SQLite schema.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [
+            { group: ['**/src-server/**', '**/db/team/**'], message: 'The desktop core talks to the team server over HTTP only.' },
+            { group: ['**/src-renderer/**', '**/src-preload/**'], message: 'The core does not import the UI layers.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -346,38 +346,72 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/** The local cursor per stream: everything up to `acked_seq` is durable on the team server. */
 export const syncState = sqliteTable('sync_state', {
   stream: text('stream').primaryKey(),
   ackedSeq: integer('acked_seq').notNull().default(0),
   lastError: text('last_error'),
   lastSuccessAt: integer('last_success_at'),
+  /** A back-fill stream ends here (the table's last `seq` when the back-fill began); null for live streams. */
+  upToSeq: integer('up_to_seq'),
+});
+
+/** The team this device is enrolled in: one row, local only (it holds the device token). */
+export const syncTeam = sqliteTable('sync_team', {
+  id: integer('id').primaryKey(),
+  serverUrl: text('server_url').notNull(),
+  orgId: text('org_id').notNull(),
+  orgName: text('org_name').notNull(),
+  deviceId: text('device_id').notNull(),
+  deviceToken: text('device_token').notNull(),
+  /** What the team allows: `everything` or `metadata`. */
+  orgContentLevel: text('org_content_level').notNull().default('everything'),
+  /** What this person chose (never more than the team allows). */
+  contentLevel: text('content_level').notNull().default('everything'),
+  allowInsecureHttp: integer('allow_insecure_http', { mode: 'boolean' }).notNull().default(false),
+  paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+  /** Set when the server said this device was revoked. */
+  removedAt: integer('removed_at'),
+  enrolledAt: integer('enrolled_at').notNull(),
+});
+
+/** Projects the person turned on for the team: only their rows leave the machine. */
+export const syncProjects = sqliteTable('sync_projects', {
+  projectId: text('project_id')
+    .primaryKey()
+    .references(() => projects.id),
+  enabledAt: integer('enabled_at').notNull(),
+});
+
+/**
+ * Back-fills waiting to start: rows that came into scope after they were written (a project turned
+ * on, a session that found its project later). Processed by the push loop, then deleted.
+ */
+export const syncBackfills = sqliteTable('sync_backfills', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** `project` or `session`. */
+  scope: text('scope').notNull(),
+  key: text('key').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** When its mutable rows were copied to the outbox and its streams were opened; it is deleted when they end. */
+  startedAt: integer('started_at'),
 });
 
 /** Full-row snapshots of mutable tables, written by triggers in the same transaction as the change. */
-export const syncOutbox = sqliteTable('sync_outbox', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  tbl: text('tbl').notNull(),
-  rowId: text('row_id').notNull(),
-  op: text('op').notNull(),
-  rowJson: text('row_json').notNull(),
-  rowVersion: integer('row_version').notNull(),
-  createdAt: integer('created_at').notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
-});
+// Only rows of projects turned on for a team are written here (the triggers check the scope).
+export const syncOutbox = sqliteTable(
+  'sync_outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    op: text('op').notNull(),
+    rowJson: text('row_json').notNull(),
+    rowVersion: integer('row_version').notNull(),
+    createdAt: integer('created_at').notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`),
+  },
+  (t) => [index('sync_outbox_tbl_seq_idx').on(t.tbl, t.seq)],
+);
 
-/** Tables whose rows replicate as full-row snapshots through `sync_outbox`. */
-export const MUTABLE_SYNCED_TABLES = [
-  'projects',
-  'machines',
-  'workspaces',
-  'worktrees',
-  'agent_profiles',
-  'tasks',
-  'sessions',
-  'approvals',
-  'permission_rules',
-  'agent_runs',
-  'verification_runs',
-] as const;
-
-/** Tables that are their own replication log (immutable rows, local `seq`). */
+/** Tables whose rows are immutable (a trigger refuses updates): each is its own log, ordered by the local `seq`. */
 export const APPEND_ONLY_TABLES = ['messages', 'tool_calls', 'events'] as const;

@@ -1,11 +1,18 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { APPEND_ONLY_TABLES, MUTABLE_SYNCED_TABLES } from './schema';
+import { SYNC_TABLES, SYNC_TABLE_NAMES, type SyncTable } from '../src-common/sync/tables';
+import { APPEND_ONLY_TABLES } from './schema';
+import { inScope } from './sync-scope';
+
+const MUTABLE = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'mutable');
+const APPEND_SYNCED = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'append');
 
 /** Names of the triggers this module owns, per table, so a check can tell what is missing. */
 export function expectedTriggerNames(): string[] {
   return [
-    ...MUTABLE_SYNCED_TABLES.flatMap((t) => [`sync_${t}_insert`, `sync_${t}_update`]),
+    ...MUTABLE.flatMap((t) => [`sync_${t}_insert`, `sync_${t}_update`]),
     ...APPEND_ONLY_TABLES.map((t) => `append_only_${t}_no_update`),
+    ...APPEND_SYNCED.map((t) => `sync_${t}_delete`),
+    'sync_sessions_join_project',
   ];
 }
 
@@ -15,25 +22,56 @@ function columnsOf(sqlite: BetterSqlite3.Database, table: string): string[] | nu
   return rows.length === 0 ? null : rows.map((r) => r.name);
 }
 
+/** `json_object(...)` of every live column of a row (new columns travel too; the server keeps unknown ones). */
+function rowJson(cols: string[], alias: string): string {
+  return `json_object(${cols.map((c) => `'${c}', ${alias}."${c}"`).join(', ')})`;
+}
+
+/** A mutable row's version; usage records have none, and their outbox order decides instead. */
+function versionOf(cols: string[], alias: string): string {
+  return cols.includes('version') ? `${alias}.version` : '0';
+}
+
 /**
- * (Re)installs the triggers that feed `sync_outbox` with full-row snapshots of mutable tables and
- * keep append-only tables immutable. They are generated from the live schema, so run this after
- * every migration: a table rebuild drops its triggers.
+ * SQL that copies full-row snapshots of a mutable table's rows matching `where` (over alias `x`)
+ * into the outbox: how a back-fill sends rows written before they came into scope.
+ */
+export function snapshotInsertSql(sqlite: BetterSqlite3.Database, table: SyncTable, where: string): string | null {
+  const cols = columnsOf(sqlite, table);
+  if (!cols) return null;
+  const key = SYNC_TABLES[table].key;
+  return `INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version)
+    SELECT '${table}', x."${key}", 'backfill', ${rowJson(cols, 'x')}, ${versionOf(cols, 'x')} FROM "${table}" x WHERE ${where}`;
+}
+
+/**
+ * (Re)installs the triggers that feed `sync_outbox` with full-row snapshots of mutable rows in the
+ * team's scope (nothing is written while no project is turned on), record deletions of append-only
+ * rows, queue a back-fill when a session joins a synced project, and keep append-only tables
+ * immutable. They are generated from the live schema, so run this after every migration: a table
+ * rebuild drops its triggers.
  */
 export function installSyncTriggers(sqlite: BetterSqlite3.Database): void {
   const install = sqlite.transaction(() => {
-    for (const table of MUTABLE_SYNCED_TABLES) {
+    // Triggers of tables that are no longer synced (agent profiles hold environment values).
+    const owned = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'sync\\_%' ESCAPE '\\')`).all() as { name: string }[];
+    const expected = new Set(expectedTriggerNames());
+    for (const { name } of owned) if (!expected.has(name)) sqlite.exec(`DROP TRIGGER IF EXISTS "${name}"`);
+
+    // A file opened with older migrations (tests do) has no scope tables yet: no team, no outbox.
+    const scoped = columnsOf(sqlite, 'sync_projects') !== null;
+    for (const table of MUTABLE) {
       const cols = columnsOf(sqlite, table);
-      if (!cols) continue;
-      const json = `json_object(${cols.map((c) => `'${c}', NEW."${c}"`).join(', ')})`;
+      if (!cols || !scoped) continue;
+      const key = SYNC_TABLES[table].key;
+      const json = rowJson(cols, 'NEW');
+      const op = cols.includes('deleted_at') ? `CASE WHEN NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL THEN 'delete' ELSE 'update' END` : `'update'`;
       sqlite.exec(`DROP TRIGGER IF EXISTS "sync_${table}_insert"; DROP TRIGGER IF EXISTS "sync_${table}_update";`);
-      sqlite.exec(`CREATE TRIGGER "sync_${table}_insert" AFTER INSERT ON "${table}" BEGIN
-  INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW.id, 'insert', ${json}, NEW.version);
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_insert" AFTER INSERT ON "${table}" WHEN ${inScope(table, 'NEW')} BEGIN
+  INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW."${key}", 'insert', ${json}, ${versionOf(cols, 'NEW')});
 END;`);
-      sqlite.exec(`CREATE TRIGGER "sync_${table}_update" AFTER UPDATE ON "${table}" BEGIN
-  INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW.id,
-    CASE WHEN NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL THEN 'delete' ELSE 'update' END,
-    ${json}, NEW.version);
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_update" AFTER UPDATE ON "${table}" WHEN ${inScope(table, 'NEW')} BEGIN
+  INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW."${key}", ${op}, ${json}, ${versionOf(cols, 'NEW')});
 END;`);
     }
     for (const table of APPEND_ONLY_TABLES) {
@@ -41,6 +79,22 @@ END;`);
       sqlite.exec(`DROP TRIGGER IF EXISTS "append_only_${table}_no_update";`);
       sqlite.exec(`CREATE TRIGGER "append_only_${table}_no_update" BEFORE UPDATE ON "${table}" BEGIN
   SELECT RAISE(ABORT, '${table} is append-only: write a new row instead');
+END;`);
+    }
+    // A transcript message whose text changed is replaced by a new row: the old one must go on the server too.
+    for (const table of APPEND_SYNCED) {
+      if (!columnsOf(sqlite, table) || !scoped) continue;
+      sqlite.exec(`DROP TRIGGER IF EXISTS "sync_${table}_delete";`);
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_delete" AFTER DELETE ON "${table}" WHEN ${inScope(table, 'OLD')} BEGIN
+  INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', OLD.id, 'delete', json_object('tbl', '${table}', 'id', OLD.id), 0);
+END;`);
+    }
+    if (columnsOf(sqlite, 'sessions') && columnsOf(sqlite, 'sync_backfills')) {
+      sqlite.exec(`DROP TRIGGER IF EXISTS "sync_sessions_join_project";`);
+      // Its messages and tool calls were skipped while it had no synced project: send them now.
+      sqlite.exec(`CREATE TRIGGER "sync_sessions_join_project" AFTER UPDATE OF project_id ON sessions
+  WHEN NEW.project_id IN (SELECT project_id FROM sync_projects) AND (OLD.project_id IS NULL OR OLD.project_id NOT IN (SELECT project_id FROM sync_projects)) BEGIN
+  INSERT INTO sync_backfills (scope, key, created_at) VALUES ('session', NEW.id, cast(unixepoch('subsec') * 1000 as integer));
 END;`);
     }
   });
@@ -53,9 +107,12 @@ export function missingSyncTriggers(sqlite: BetterSqlite3.Database): string[] {
     new Set((sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = ?`).all(type) as { name: string }[]).map((r) => r.name));
   const present = names('trigger');
   const tables = names('table');
+  const scoped = tables.has('sync_projects');
   const expected = [
-    ...MUTABLE_SYNCED_TABLES.filter((t) => tables.has(t)).flatMap((t) => [`sync_${t}_insert`, `sync_${t}_update`]),
+    ...MUTABLE.filter((t) => scoped && tables.has(t)).flatMap((t) => [`sync_${t}_insert`, `sync_${t}_update`]),
     ...APPEND_ONLY_TABLES.filter((t) => tables.has(t)).map((t) => `append_only_${t}_no_update`),
+    ...APPEND_SYNCED.filter((t) => scoped && tables.has(t)).map((t) => `sync_${t}_delete`),
+    ...(tables.has('sessions') && tables.has('sync_backfills') ? ['sync_sessions_join_project'] : []),
   ];
   return expected.filter((n) => !present.has(n));
 }

@@ -7,6 +7,8 @@ import { appSettingsSchema } from './domain/settings';
 import { worktreeDiffSchema } from './domain/diff';
 import { TASK_COLUMNS, taskInputSchema, taskSchema, verificationSchema } from './domain/task';
 import { worktreeSchema } from './domain/worktree';
+import { teamEnrollSchema, teamStatusSchema } from './domain/team';
+import { CONTENT_LEVELS } from './sync/protocol';
 import {
   TRANSCRIPT_SOURCES,
   fileProblemSchema,
@@ -196,6 +198,21 @@ export const channels = {
   },
   'transcripts:progress': { request: empty, response: scanProgressSchema.nullable() },
   'transcripts:problems': { request: empty, response: z.array(fileProblemSchema) },
+
+  /** The team connection and the push loop's health. */
+  'team:status': { request: empty, response: teamStatusSchema },
+  /** Joins a team with the server URL and a one-time enrollment code; nothing is pushed until a project is turned on. */
+  'team:enroll': { request: teamEnrollSchema, response: teamStatusSchema },
+  /** Forgets the team: the device token, the cursors and everything waiting to be pushed. */
+  'team:leave': { request: empty, response: teamStatusSchema },
+  /** Turns a project on (its rows are back-filled, then followed) or off for the team. */
+  'team:set-project': { request: z.object({ projectId: id, enabled: z.boolean() }).strict(), response: teamStatusSchema },
+  'team:update': {
+    request: z.object({ contentLevel: z.enum(CONTENT_LEVELS).optional(), paused: z.boolean().optional(), allowInsecureHttp: z.boolean().optional() }).strict(),
+    response: teamStatusSchema,
+  },
+  /** Pushes now instead of waiting for the next attempt. */
+  'team:push-now': { request: empty, response: teamStatusSchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /**
@@ -218,6 +235,8 @@ export const events = {
   /** Transcript files added rows to these sessions. */
   'transcripts:changed': z.object({ sessionIds: z.array(z.string()) }),
   'transcripts:progress': scanProgressSchema,
+  /** The push loop's status changed (queue, last success or error, state). */
+  'team:status': teamStatusSchema,
   /** Terminal output of a running session; `offset` is the stream position of its first byte. */
   'sessions:output': z.object({ sessionId: z.string(), offset: z.number(), data: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

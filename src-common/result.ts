@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'git_failed',
   'init_script_failed',
   'unauthorized',
+  /** The team server could not be reached (or did not answer in time). */
+  'team_unreachable',
+  /** The team server answered, and said no (a used code, a removed device, an unsupported version). */
+  'team_refused',
   'internal',
 ] as const;
 

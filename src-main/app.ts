@@ -22,6 +22,7 @@ import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { SyncService } from './sync/sync-service';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -38,6 +39,7 @@ export interface App extends Disposable {
   readonly ptyHost: PtyHostClient;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
+  readonly sync: SyncService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
   readonly ready: Promise<void>;
 }
@@ -123,6 +125,7 @@ export function createApp(config: AppConfig): App {
     }),
   );
   const history = new HistoryQueries(database.sqlite);
+  const sync = store.add(new SyncService(database.sqlite, events, config.syncOptions));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
@@ -136,6 +139,7 @@ export function createApp(config: AppConfig): App {
       tasks: taskService,
       transcripts,
       history,
+      sync,
     }),
   );
   // A worktree a crash left half created is finished or rolled back; that may run an init script, so start-up does not wait for it.
@@ -150,6 +154,7 @@ export function createApp(config: AppConfig): App {
     })
     .catch((error: unknown) => console.error('[app] expiring approvals nothing waits on failed', error));
   transcripts.start();
+  sync.start();
 
   return {
     config,
@@ -164,6 +169,7 @@ export function createApp(config: AppConfig): App {
     ptyHost: host,
     tasks: taskService,
     transcripts,
+    sync,
     ready,
     dispose: async () => {
       await ready;

@@ -4,6 +4,7 @@ import type { PtyHostLaunch } from './agents/pty-host-client';
 import type { SessionServiceOptions } from './agents/session-service';
 import type { TranscriptRoot } from './transcripts/transcript-sources';
 import type { ScanLauncher } from './transcripts/transcript-service';
+import type { SyncServiceOptions } from './sync/sync-service';
 
 /** What the core is built from; both shells make one and hand it to `createApp`. */
 export interface AppConfig {
@@ -27,6 +28,8 @@ export interface AppConfig {
   transcriptRoots?: TranscriptRoot[];
   /** How to start the first-scan worker; defaults to the built `transcript-scan.js` (tests run it from source). */
   transcriptScanLaunch?: ScanLauncher;
+  /** Team sync tunables (tests shorten the timeouts and retries). */
+  syncOptions?: Partial<SyncServiceOptions>;
 }
 
 /** The platform's app-data folder for Pitwall (`~/.config/pitwall` on Linux). */

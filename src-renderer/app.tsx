@@ -8,6 +8,7 @@ import { ProjectsPage } from './pages/projects-page';
 import { SessionsPage } from './pages/sessions-page';
 import { SettingsPage } from './pages/settings-page';
 import { TasksPage } from './pages/tasks-page';
+import { TeamStatusBar } from './pages/team-settings';
 
 const NAV: { section: Section; label: string; icon: string }[] = [
   { section: 'projects', label: 'Projects', icon: '▤' },
@@ -72,6 +73,7 @@ export function App() {
             </li>
           ))}
         </ul>
+        <TeamStatusBar />
       </nav>
       <main className="content">
         {route.section === 'projects' && <ProjectsPage selectedId={route.id} />}

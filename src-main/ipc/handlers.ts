@@ -10,6 +10,7 @@ import type { SettingsService } from '../settings/settings-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import type { HistoryQueries } from '../transcripts/history-queries';
 import type { TranscriptService } from '../transcripts/transcript-service';
+import type { SyncService } from '../sync/sync-service';
 import type { Handlers } from './router';
 
 /** The services the handlers are bound to. */
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   tasks: TaskService;
   transcripts: TranscriptService;
   history: HistoryQueries;
+  sync: SyncService;
 }
 
 /** Binds every contract channel to a service method; the compiler checks none is missing. */
@@ -87,5 +89,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'rules:create': (req) => approvals.createRule(req),
     'rules:remove': (req) => approvals.removeRule(req.id),
     'audit:list': (req) => approvals.audits(req.sessionId, req.limit),
+    'team:status': () => deps.sync.status(),
+    'team:enroll': (req) => deps.sync.enroll(req),
+    'team:leave': () => deps.sync.leave(),
+    'team:set-project': (req) => deps.sync.setProject(req.projectId, req.enabled),
+    'team:update': (req) => deps.sync.update(req),
+    'team:push-now': () => deps.sync.pushNow(),
   };
 }

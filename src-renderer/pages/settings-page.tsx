@@ -3,6 +3,7 @@ import { RULE_EFFECTS, RULE_SCOPES, type PermissionRule } from '../../src-common
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
+import { TeamSection } from './team-settings';
 import { useResource } from '../hooks/use-resource';
 
 function RuleForm() {
@@ -276,6 +277,7 @@ export function SettingsPage() {
           <LoadingRows label="Loading…" rows={1} />
         )}
       </section>
+      <TeamSection />
       <RulesSection />
       <ProfilesSection />
       <TranscriptRootsSection />

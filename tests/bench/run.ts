@@ -5,9 +5,19 @@ import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
 import { benchRuleEvaluation } from './rule-evaluation';
 import { benchStartup } from './startup';
+import { benchSync } from './sync';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
-const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff, ingest: benchIngest, 'ingest-latency': benchIngestLatency, 'rule-evaluation': benchRuleEvaluation };
+const benches: Record<string, () => Promise<void>> = {
+  startup: benchStartup,
+  'pty-throughput': benchPtyThroughput,
+  'approval-roundtrip': benchApprovalRoundtrip,
+  diff: benchDiff,
+  ingest: benchIngest,
+  'ingest-latency': benchIngestLatency,
+  'rule-evaluation': benchRuleEvaluation,
+  sync: benchSync,
+};
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

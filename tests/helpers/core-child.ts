@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir) throw new Error('usage: core-child <data dir>');
   const transport = process.env.PITWALL_TEST_HOOK_TRANSPORT as HookLaunch['transport'] | undefined;
-  const app = makeTestApp(dataDir, { ...process.env }, transport ? { hookTransport: transport } : {});
+  const app = makeTestApp(dataDir, { ...process.env }, transport ? { sessionOptions: { hookTransport: transport } } : {});
   await app.ready;
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
   const lines = readline.createInterface({ input: process.stdin });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { SessionServiceOptions } from '../../src-main/agents/session-service';
 import { createApp, type App } from '../../src-main/app';
+import type { AppConfig } from '../../src-main/config';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
 import { scanLaunchFromSource } from './scan-launch';
@@ -10,7 +11,12 @@ import { tempDir } from './temp-dir';
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../db/migrations');
 
 /** A real core over a fresh data dir (real SQLite file, real pty host process); dispose it in afterEach. */
-export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir }, sessionOptions: SessionServiceOptions = {}): App {
+export function makeTestApp(
+  dataDir = tempDir('pitwall-data-'),
+  env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir },
+  extra: Partial<Omit<AppConfig, 'sessionOptions'>> & { sessionOptions?: SessionServiceOptions } = {},
+): App {
+  const { sessionOptions, ...rest } = extra;
   return createApp({
     dataDir,
     migrationsDir: MIGRATIONS_DIR,
@@ -21,5 +27,6 @@ export function makeTestApp(dataDir = tempDir('pitwall-data-'), env: NodeJS.Proc
     // The agents' HOME is the data dir, so their transcripts land under it, never in the real home.
     transcriptRoots: defaultTranscriptRoots(env, 'linux', env.HOME ?? dataDir),
     transcriptScanLaunch: scanLaunchFromSource,
+    ...rest,
   });
 }

@@ -30,7 +30,7 @@ afterAll(removeTempDirs);
 /** A project, a scripted Claude Code profile, and a running session in the project's main checkout. */
 async function startAgent(transport: 'http' | 'command', rules: { effect: 'allow' | 'ask' | 'deny'; toolName: string; pattern?: string }[] = []) {
   // The installed CLI (2.1.197) gets HTTP hooks from its version; the command hook is forced.
-  app = transport === 'http' ? makeTestApp() : makeTestApp(undefined, undefined, { hookTransport: 'command' });
+  app = transport === 'http' ? makeTestApp() : makeTestApp(undefined, undefined, { sessionOptions: { hookTransport: 'command' } });
   await app.ready;
   const repo = makeRepo('approvals-repo');
   const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));

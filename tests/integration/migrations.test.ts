@@ -123,10 +123,12 @@ describe('the approvals tool-use index (0006)', () => {
 });
 
 describe('sync triggers', () => {
-  it('write a full-row snapshot to the outbox on insert, update and soft delete', () => {
+  it('write a full-row snapshot to the outbox on insert, update and soft delete of a project turned on for a team', () => {
     const handle = openDatabase({ file: path.join(tempDir(), 'outbox.db'), migrationsDir: MIGRATIONS_DIR });
     const { sqlite } = handle;
     sqlite.prepare(`INSERT INTO projects (id, created_at, updated_at, name, path, config) VALUES ('p1', 1, 1, 'a', '/a', '{}')`).run();
+    expect(sqlite.prepare(`SELECT count(*) AS n FROM sync_outbox`).get()).toEqual({ n: 0 });
+    sqlite.prepare(`INSERT INTO sync_projects (project_id, enabled_at) VALUES ('p1', 1)`).run();
     sqlite.prepare(`UPDATE projects SET name = 'b', version = version + 1, updated_at = 2 WHERE id = 'p1'`).run();
     sqlite.prepare(`UPDATE projects SET deleted_at = 3, version = version + 1, updated_at = 3 WHERE id = 'p1'`).run();
     const rows = sqlite.prepare(`SELECT tbl, row_id, op, row_version, row_json FROM sync_outbox ORDER BY seq`).all() as {
@@ -134,8 +136,8 @@ describe('sync triggers', () => {
       row_version: number;
       row_json: string;
     }[];
-    expect(rows.map((r) => [r.op, r.row_version])).toEqual([['insert', 1], ['update', 2], ['delete', 3]]);
-    expect(JSON.parse(rows[1]!.row_json)).toMatchObject({ id: 'p1', name: 'b', version: 2, path: '/a' });
+    expect(rows.map((r) => [r.op, r.row_version])).toEqual([['update', 2], ['delete', 3]]);
+    expect(JSON.parse(rows[0]!.row_json)).toMatchObject({ id: 'p1', name: 'b', version: 2, path: '/a' });
     handle.close();
   });
 

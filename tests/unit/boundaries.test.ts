@@ -34,6 +34,13 @@ describe('import boundaries', () => {
     expect(await ruleIds('db/x.ts', `import { createApp } from '../src-main/app';\nexport const a = createApp;\n`)).toEqual([expect.stringContaining('db never imports')]);
   });
 
+  it('keep the team server and the desktop core apart', async () => {
+    expect(await ruleIds('src-server/x.ts', `import { createApp } from '../src-main/app';\nexport const a = createApp;\n`)).toEqual([expect.stringContaining('shares only src-common')]);
+    expect(await ruleIds('src-server/x.ts', `import { openDatabase } from '../db/client';\nexport const a = openDatabase;\n`)).toEqual([expect.stringContaining('SQLite schema')]);
+    expect(await ruleIds('src-server/x.ts', `import { SYNC_TABLES } from '../src-common/sync/tables';\nexport const a = SYNC_TABLES;\n`)).toEqual([]);
+    expect(await ruleIds('src-main/x.ts', `import { applyPush } from '../src-server/push';\nexport const a = applyPush;\n`)).toEqual([expect.stringContaining('over HTTP only')]);
+  });
+
   it('forbid default exports in source', async () => {
     expect(await ruleIds('src-main/x.ts', `export default 1;\n`)).toEqual([expect.stringContaining('Use named exports')]);
   });
