@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'init_script_failed',
   'unauthorized',
   'internal',
+  /** A restart for an update needs the person's answer about the agents still running. */
+  'agents_running',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

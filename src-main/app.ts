@@ -22,6 +22,10 @@ import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { IdeService } from './ide/ide-service';
+import { Notifier } from './notifications/notifier';
+import { StatusService } from './status/status-service';
+import { UpdateService } from './updates/update-service';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -36,6 +40,12 @@ export interface App extends Disposable {
   readonly hookBroker: HookBroker;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
+  readonly settings: SettingsService;
+  /** Tray, page badge and notifications are computed from it; team sync reports to it (`setSync`). */
+  readonly status: StatusService;
+  readonly ide: IdeService;
+  /** Opt-in updates; the desktop shell attaches its updater. */
+  readonly updates: UpdateService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
   readonly ready: Promise<void>;
 }
@@ -114,6 +124,16 @@ export function createApp(config: AppConfig): App {
     }),
   );
   const history = new HistoryQueries(database.sqlite);
+  const status = store.add(
+    new StatusService(events, {
+      pendingApprovals: () => approvals.list({ status: 'pending' }),
+      sessions: () => sessions.list(),
+      tasks: () => taskService.list(),
+    }),
+  );
+  store.add(new Notifier(status, events, settings));
+  const ide = new IdeService({ loginPath, worktrees, sessions, settings });
+  const updates = store.add(new UpdateService(events, settings, sessions, { platform: process.platform, version: config.version }));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
@@ -127,6 +147,9 @@ export function createApp(config: AppConfig): App {
       tasks: taskService,
       transcripts,
       history,
+      status,
+      ide,
+      updates,
     }),
   );
   const ready = sessions.init().catch((error: unknown) => console.error('[app] reattaching to agents failed', error));
@@ -144,6 +167,10 @@ export function createApp(config: AppConfig): App {
     hookBroker: broker,
     tasks: taskService,
     transcripts,
+    settings,
+    status,
+    ide,
+    updates,
     ready,
     dispose: async () => {
       await ready;

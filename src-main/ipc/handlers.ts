@@ -10,6 +10,9 @@ import type { SettingsService } from '../settings/settings-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import type { HistoryQueries } from '../transcripts/history-queries';
 import type { TranscriptService } from '../transcripts/transcript-service';
+import type { IdeService } from '../ide/ide-service';
+import type { StatusService } from '../status/status-service';
+import type { UpdateService } from '../updates/update-service';
 import type { Handlers } from './router';
 
 /** The services the handlers are bound to. */
@@ -25,6 +28,9 @@ export interface HandlerDeps {
   tasks: TaskService;
   transcripts: TranscriptService;
   history: HistoryQueries;
+  status: StatusService;
+  ide: IdeService;
+  updates: UpdateService;
 }
 
 /** Binds every contract channel to a service method; the compiler checks none is missing. */
@@ -87,5 +93,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'rules:create': (req) => approvals.createRule(req),
     'rules:remove': (req) => approvals.removeRule(req.id),
     'audit:list': (req) => approvals.audits(req.sessionId, req.limit),
+    'status:get': () => deps.status.summary(),
+    'ide:list': (req) => deps.ide.list(req.refresh ?? false),
+    'ide:open': (req) => deps.ide.open(req),
+    'ide:open-terminal': (req) => deps.ide.openTerminal(req),
+    'updates:status': () => deps.updates.status(),
+    'updates:check': () => deps.updates.check(),
+    'updates:install': (req) => deps.updates.install(req.agents),
   };
 }
