@@ -196,7 +196,7 @@ export interface TerminalDefinition {
 
 /** Linux terminals, most specific first; `x-terminal-emulator` is Debian's chosen default. */
 export const LINUX_TERMINALS: TerminalDefinition[] = [
-  { id: 'x-terminal-emulator', name: 'Terminal', command: 'x-terminal-emulator', args: () => [] },
+  { id: 'x-terminal-emulator', name: 'Default terminal', command: 'x-terminal-emulator', args: () => [] },
   { id: 'gnome-terminal', name: 'GNOME Terminal', command: 'gnome-terminal', args: (f) => [`--working-directory=${f}`] },
   { id: 'ptyxis', name: 'Ptyxis', command: 'ptyxis', args: (f) => ['--new-window', '--working-directory', f] },
   { id: 'konsole', name: 'Konsole', command: 'konsole', args: (f) => ['--workdir', f] },

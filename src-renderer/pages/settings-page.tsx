@@ -3,6 +3,7 @@ import { RULE_EFFECTS, RULE_SCOPES, type PermissionRule } from '../../src-common
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
+import { EditorSection, NotificationsSection, UpdatesSection } from './desktop-settings';
 import { useResource } from '../hooks/use-resource';
 
 function RuleForm() {
@@ -219,6 +220,9 @@ export function SettingsPage() {
           <LoadingRows label="Loading…" rows={1} />
         )}
       </section>
+      <NotificationsSection shell={info.data?.shell ?? null} />
+      <EditorSection />
+      <UpdatesSection />
       <RulesSection />
       <ProfilesSection />
       <TranscriptRootsSection />

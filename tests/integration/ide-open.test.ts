@@ -67,7 +67,7 @@ describe('open in the IDE', () => {
       { id: 'vscode', name: 'VS Code', family: 'vscode', atLine: true },
       { id: 'zed', name: 'Zed', family: 'zed', atLine: true },
     ]);
-    expect(info.terminal).toEqual({ name: 'Terminal' });
+    expect(info.terminal).toEqual({ name: 'Default terminal' });
     expect(info.preferred).toBe('vscode');
     value(await app!.router.dispatch('settings:update', { preferredEditor: 'zed' }));
     expect(value<EditorsInfo>(await app!.router.dispatch('ide:list', {})).preferred).toBe('zed');
@@ -86,7 +86,7 @@ describe('open in the IDE', () => {
     value(await app!.router.dispatch('settings:update', { preferredEditor: 'zed' }));
     expect(value(await app!.router.dispatch('ide:open', { sessionId: session.id }))).toEqual({ editor: 'Zed', atLine: false });
     expect(await launched('zed')).toEqual([project.path, project.path]);
-    expect(value(await app!.router.dispatch('ide:open-terminal', { sessionId: session.id }))).toEqual({ terminal: 'Terminal' });
+    expect(value(await app!.router.dispatch('ide:open-terminal', { sessionId: session.id }))).toEqual({ terminal: 'Default terminal' });
     expect(await launched('x-terminal-emulator')).toEqual([project.path]);
   });
 
