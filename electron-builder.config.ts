@@ -31,8 +31,10 @@ export const config: Configuration = {
     '!node_modules/better-sqlite3/{deps,src}{,/**/*}',
     '!node_modules/better-sqlite3/build/{deps,Release/obj,Release/obj.target,Release/.deps,Release/test_extension.node}{,/**/*}',
     '!node_modules/node-pty/{src,scripts}{,/**/*}',
-    // Dependencies' own tests and source maps.
-    '!node_modules/**/*.{test,spec}.{js,cjs,mjs,ts}',
+    // Dependencies' own tests, TypeScript sources (Node never loads them) and source maps.
+    '!node_modules/**/{test,tests,__tests__,__mocks__}{,/**/*}',
+    '!node_modules/**/*.{test,spec}.{js,cjs,mjs}',
+    '!node_modules/**/*.{ts,mts,cts}',
     '!node_modules/**/*.map',
     // Bundled into the renderer by Vite; the main process never loads them.
     ...RENDERER_ONLY.map((name) => `!node_modules/${name}{,/**/*}`),

@@ -19,6 +19,12 @@ function matcher(patterns: string[]): (rel: string) => boolean {
   return (rel) => filter(path.join(ROOT, rel), file);
 }
 
+/**
+ * How electron-builder filters the production dependencies it copies: everything, less the
+ * exclusions (`!…`) of `files` (its getNodeModuleFileMatcher).
+ */
+const moduleFileShipped = matcher(['**/*', ...(config.files as string[]).filter((p) => p.startsWith('!'))]);
+
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
 /** What `electron-vite build` writes (the names are stable but for the content hashes). */
 const built = ['out/main/electron.js', 'out/main/serve.js', 'out/main/pty-host.js', 'out/main/transcript-scan.js', 'out/main/chunks/app-abc123.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'out/renderer/favicon.svg'];
@@ -44,10 +50,24 @@ describe('the packaging configuration', () => {
     expect(shipped.every((f) => f === 'package.json' || f.startsWith('db/migrations/') || (f.startsWith('resources/') && !f.startsWith('resources/build/')))).toBe(true);
     expect(included('out/main/electron.js.map')).toBe(false);
     expect(included('resources/build/icon.png')).toBe(false);
-    expect(included('node_modules/node-pty/src/unixTerminal.test.ts')).toBe(false);
-    expect(included('node_modules/node-pty/lib/terminal.test.js')).toBe(false);
-    expect(included('node_modules/better-sqlite3/deps/sqlite3/sqlite3.c')).toBe(false);
-    for (const name of RENDERER_ONLY) expect(included(`node_modules/${name}/package.json`), name).toBe(false);
+  });
+
+  it("keeps dependencies' tests, sources, source maps and renderer-only packages out, and their code in", () => {
+    for (const file of [
+      'node_modules/node-pty/src/unixTerminal.test.ts',
+      'node_modules/node-pty/lib/terminal.test.js',
+      'node_modules/better-sqlite3/deps/sqlite3/sqlite3.c',
+      'node_modules/better-sqlite3/build/Release/obj/gen/sqlite3/sqlite3.c',
+      'node_modules/zod/src/v3/tests/Mocker.ts',
+      'node_modules/@kwsites/file-exists/dist/test/__mocks__/fs.js',
+      'node_modules/drizzle-orm/index.js.map',
+      ...RENDERER_ONLY.map((name) => `node_modules/${name}/package.json`),
+    ]) {
+      expect(moduleFileShipped(file), file).toBe(false);
+    }
+    for (const file of ['node_modules/zod/index.cjs', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/node-pty/lib/index.js', 'node_modules/node-pty/prebuilds/darwin-arm64/spawn-helper', 'node_modules/electron-updater/out/main.js']) {
+      expect(moduleFileShipped(file), file).toBe(true);
+    }
   });
 
   it('keeps only renderer-bundled packages out, never one the main process loads', () => {
