@@ -136,7 +136,7 @@ export const EDITORS: EditorDefinition[] = [
   },
   {
     id: 'system',
-    name: 'System default editor',
+    name: 'Default app',
     family: 'system',
     commands: [],
     locations: (ctx) =>

@@ -17,6 +17,11 @@ export function preferredOf(info: EditorsInfo | null): EditorInfo | null {
   return info.editors.find((e) => e.id === info.preferred) ?? info.editors[0] ?? null;
 }
 
+/** The words on an "open" button: "Open in Zed", or "Open with Default app" for the system opener. */
+export function openLabel(editor: Pick<EditorInfo, 'name' | 'family'>): string {
+  return editor.family === 'system' ? `Open with ${editor.name}` : `Open in ${editor.name}`;
+}
+
 /** Opens a file of a target at a line in the preferred editor; answers the error text, if any. */
 export async function openFileAt(target: OpenTarget, path: string, line: number | null, editorId?: string): Promise<string | null> {
   const result = await getClient().api.ide.open({ ...target, path, ...(line !== null ? { line } : {}), ...(editorId ? { editorId } : {}) });
@@ -84,10 +89,10 @@ export function OpenInMenu({ target, what }: { target: OpenTarget; what: string 
           type="button"
           className="button small"
           disabled={!preferred}
-          title={preferred ? `Open ${what} in ${preferred.name}${hint}` : 'No editor was found'}
+          title={preferred ? `${openLabel(preferred)}: ${what}${hint}` : 'No editor was found'}
           onClick={() => preferred && void openIn(preferred, false)}
         >
-          {preferred ? `Open in ${preferred.name}` : editors.loading ? 'Open in…' : 'No editor found'}
+          {preferred ? openLabel(preferred) : editors.loading ? 'Open in…' : 'No editor found'}
         </button>
         <button ref={toggle} type="button" className="button small caret" aria-haspopup="menu" aria-expanded={open} aria-label={`More ways to open ${what}`} onClick={() => setOpen((v) => !v)}>
           ▾
@@ -128,7 +133,7 @@ export function useDiffOpener(worktreeId: string | null): { opener: { label: str
   const preferred = preferredOf(editors.data);
   if (!worktreeId || !preferred) return { opener: undefined, error };
   return {
-    opener: { label: `Open in ${preferred.name}`, open: (path, line) => void openFileAt({ worktreeId }, path, line).then(setError) },
+    opener: { label: openLabel(preferred), open: (path, line) => void openFileAt({ worktreeId }, path, line).then(setError) },
     error,
   };
 }
