@@ -127,8 +127,8 @@ export function createApp(config: AppConfig): App {
   const status = store.add(
     new StatusService(events, {
       pendingApprovals: () => approvals.list({ status: 'pending' }),
-      sessions: () => sessions.list(),
-      tasks: () => taskService.list(),
+      sessions: (endedSince, maxEnded) => sessions.recent(endedSince, maxEnded),
+      tasks: (sessionIds) => taskService.inReviewOrFor(sessionIds),
     }),
   );
   store.add(new Notifier(status, events, settings));

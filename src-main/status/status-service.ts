@@ -12,8 +12,10 @@ import { emptySnapshot, type EndedAgentItem, type LiveAgentItem, type StatusSnap
 /** Where the snapshot is read from: the services that own the rows. */
 export interface StatusSources {
   pendingApprovals(): Approval[];
-  sessions(): Session[];
-  tasks(): Task[];
+  /** Launched sessions that are live, and the newest `maxEnded` that ended at or after `endedSince`. */
+  sessions(endedSince: number, maxEnded: number): Session[];
+  /** Tasks waiting for review, and the tasks of these sessions. */
+  tasks(sessionIds: string[]): Task[];
 }
 
 /** Called with the snapshot before and after each change. */
@@ -136,8 +138,8 @@ export class StatusService implements Disposable {
         projectName: a.projectName,
         createdAt: a.createdAt,
       }));
-    const sessions = this.sources.sessions();
-    const tasks = this.sources.tasks();
+    const sessions = this.sources.sessions(now - ENDED_WINDOW_MS, MAX_ENDED);
+    const tasks = this.sources.tasks(sessions.filter((s) => isFinished(s.status)).map((s) => s.id));
     const taskOf = new Map(tasks.filter((t) => t.sessionId).map((t) => [t.sessionId!, t.id]));
     const agents: LiveAgentItem[] = [];
     const ended: EndedAgentItem[] = [];

@@ -4,9 +4,10 @@ import { benchIngestLatency } from './ingest-latency';
 import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
 import { benchStartup } from './startup';
+import { benchStatus } from './status';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
-const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff, ingest: benchIngest, 'ingest-latency': benchIngestLatency };
+const benches: Record<string, () => Promise<void>> = { startup: benchStartup, 'pty-throughput': benchPtyThroughput, 'approval-roundtrip': benchApprovalRoundtrip, diff: benchDiff, ingest: benchIngest, 'ingest-latency': benchIngestLatency, status: benchStatus };
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
