@@ -13,10 +13,14 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform =
 const NATIVE = ['better-sqlite3', 'node-pty'];
 const backup = path.join(root, '.native', 'node-builds');
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32', env });
   return result.status ?? 1;
 }
+
+// The native modules must be compiled against Electron's headers: an npm `nodedir` setting
+// (which points node-gyp at this Node's headers) would silently build them for Node's ABI.
+const builderEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.toLowerCase() !== 'npm_config_nodedir'));
 
 if (run(bin('electron-vite'), ['build']) !== 0) process.exit(1);
 
@@ -27,7 +31,7 @@ for (const name of NATIVE) {
 }
 let status = 1;
 try {
-  status = run(bin('electron-builder'), ['--config', 'electron-builder.config.ts', '--publish', 'never', ...process.argv.slice(2)]);
+  status = run(bin('electron-builder'), ['--config', 'electron-builder.config.ts', '--publish', 'never', ...process.argv.slice(2)], builderEnv);
 } finally {
   for (const name of NATIVE) {
     const saved = path.join(backup, name);
