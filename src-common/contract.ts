@@ -9,6 +9,10 @@ import { TASK_COLUMNS, taskInputSchema, taskSchema, verificationSchema } from '.
 import { worktreeSchema } from './domain/worktree';
 import { teamEnrollSchema, teamStatusSchema } from './domain/team';
 import { CONTENT_LEVELS } from './sync/protocol';
+import { editorsInfoSchema, openInRequestSchema, openTerminalRequestSchema } from './domain/ide';
+import { noticeSchema } from './domain/notification';
+import { statusSummarySchema } from './domain/status';
+import { updateStatusSchema } from './domain/update';
 import {
   TRANSCRIPT_SOURCES,
   fileProblemSchema,
@@ -213,6 +217,18 @@ export const channels = {
   },
   /** Pushes now instead of waiting for the next attempt. */
   'team:push-now': { request: empty, response: teamStatusSchema },
+  /** The counts behind the tray icon, the page title and its favicon badge. */
+  'status:get': { request: empty, response: statusSummarySchema },
+  /** The editors and terminal "Open in" found here (login shell PATH, then usual install locations). */
+  'ide:list': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: editorsInfoSchema },
+  /** Opens a worktree's or session's folder, or a file in it at a line, in an editor (the preferred one by default). */
+  'ide:open': { request: openInRequestSchema, response: z.object({ editor: z.string(), atLine: z.boolean() }) },
+  'ide:open-terminal': { request: openTerminalRequestSchema, response: z.object({ terminal: z.string() }) },
+  /** The desktop app's update state (the headless shell answers `unsupported`). */
+  'updates:status': { request: empty, response: updateStatusSchema },
+  'updates:check': { request: empty, response: updateStatusSchema },
+  /** Restarts into a downloaded update; with agents running, `agents` must say whether they keep running. */
+  'updates:install': { request: z.object({ agents: z.enum(['keep', 'stop']).optional() }).strict(), response: updateStatusSchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /**
@@ -239,6 +255,11 @@ export const events = {
   'team:status': teamStatusSchema,
   /** Terminal output of a running session; `offset` is the stream position of its first byte. */
   'sessions:output': z.object({ sessionId: z.string(), offset: z.number(), data: z.string() }),
+  /** The status counts changed (tray, page title, favicon badge). */
+  'status:changed': statusSummarySchema,
+  /** Something worth a notification happened; each shell raises it unless it is already on screen. */
+  'notifications:notice': noticeSchema,
+  'updates:changed': updateStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** A request channel name. */

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   /** The team server answered, and said no (a used code, a removed device, an unsupported version). */
   'team_refused',
   'internal',
+  /** A restart for an update needs the person's answer about the agents still running. */
+  'agents_running',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -23,6 +23,11 @@ import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
 import { SyncService } from './sync/sync-service';
+import { IdeService } from './ide/ide-service';
+import { Notifier } from './notifications/notifier';
+import { StatusService } from './status/status-service';
+import { syncStatusOf } from './status/team-sync-status';
+import { UpdateService } from './updates/update-service';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -40,6 +45,12 @@ export interface App extends Disposable {
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
   readonly sync: SyncService;
+  readonly settings: SettingsService;
+  /** Tray, page badge and notifications are computed from it; team sync reports to it (`setSync`). */
+  readonly status: StatusService;
+  readonly ide: IdeService;
+  /** Opt-in updates; the desktop shell attaches its updater. */
+  readonly updates: UpdateService;
   /** Resolves when start-up work (reattaching to running agents) is done. */
   readonly ready: Promise<void>;
 }
@@ -126,6 +137,19 @@ export function createApp(config: AppConfig): App {
   );
   const history = new HistoryQueries(database.sqlite);
   const sync = store.add(new SyncService(database.sqlite, events, config.syncOptions));
+  const status = store.add(
+    new StatusService(events, {
+      pendingApprovals: () => approvals.list({ status: 'pending' }),
+      sessions: (endedSince, maxEnded) => sessions.recent(endedSince, maxEnded),
+      tasks: (sessionIds) => taskService.inReviewOrFor(sessionIds),
+    }),
+  );
+  store.add(new Notifier(status, events, settings));
+  // Team sync's health reaches the tray and the page badge through the status model.
+  status.setSync(syncStatusOf(sync.status()));
+  store.add(events.on('team:status', (team) => status.setSync(syncStatusOf(team))));
+  const ide = new IdeService({ loginPath, worktrees, sessions, settings });
+  const updates = store.add(new UpdateService(events, settings, sessions, { platform: process.platform, version: config.version }));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
@@ -140,6 +164,9 @@ export function createApp(config: AppConfig): App {
       transcripts,
       history,
       sync,
+      status,
+      ide,
+      updates,
     }),
   );
   // A worktree a crash left half created is finished or rolled back; that may run an init script, so start-up does not wait for it.
@@ -170,6 +197,10 @@ export function createApp(config: AppConfig): App {
     tasks: taskService,
     transcripts,
     sync,
+    settings,
+    status,
+    ide,
+    updates,
     ready,
     dispose: async () => {
       await ready;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getClient } from './api/client';
+import { useDocumentStatus, useStatus, useWebNotifications } from './hooks/use-status';
 import { navigate, useRoute, type Section } from './hooks/use-route';
 import { ApprovalsPage } from './pages/approvals-page';
 import { HistoryPage } from './pages/history-page';
@@ -27,15 +28,8 @@ function usePendingCount(): number {
     const client = getClient();
     void client.api.approvals.list({ status: 'pending' }).then((r) => r.ok && setCount(r.value.length));
     const off = client.on('approvals:changed', (p) => setCount(p.pending));
-    // A web notification in the headless shell (Electron raises an OS one from main).
-    const offNotify = client.on('approvals:requested', (p) => {
-      if (!window.pitwall && 'Notification' in window && Notification.permission === 'granted') {
-        new Notification('Pitwall: approval needed', { body: p.summary, tag: p.approvalId });
-      }
-    });
     return () => {
       off();
-      offNotify();
     };
   }, []);
   return count;
@@ -45,6 +39,8 @@ function usePendingCount(): number {
 export function App() {
   const route = useRoute();
   const pending = usePendingCount();
+  useDocumentStatus(useStatus());
+  useWebNotifications();
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -81,7 +77,7 @@ export function App() {
         {route.section === 'history' && <HistoryPage openId={route.id} />}
         {route.section === 'usage' && <UsagePage />}
         {route.section === 'approvals' && <ApprovalsPage />}
-        {route.section === 'tasks' && <TasksPage />}
+        {route.section === 'tasks' && <TasksPage openId={route.id} />}
         {route.section === 'settings' && <SettingsPage />}
       </main>
     </div>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles, projects, sessions, worktrees } from '../../db/schema';
 import { SESSION_STATUSES, isFinished, type AgentKind, type Session, type SessionStatus } from '../../src-common/domain/agent';
@@ -240,6 +240,24 @@ export class SessionService implements Disposable {
 
   get(sessionId: string): Session {
     return this.toSessions([this.row(sessionId)])[0]!;
+  }
+
+  /**
+   * Sessions launched here that are queued or running, and the newest `maxEnded` that ended at or
+   * after `endedSince` (the status model reads these after every change, so it stays small).
+   */
+  recent(endedSince: number, maxEnded = 20): Session[] {
+    const launched = and(isNull(sessions.deletedAt), eq(sessions.source, 'launched'));
+    const live = this.db.select().from(sessions).where(and(launched, inArray(sessions.status, ['queued', ...LIVE]))).orderBy(desc(sessions.createdAt)).all();
+    const ended = this.db
+      .select()
+      .from(sessions)
+      .where(and(launched, gte(sessions.endedAt, endedSince)))
+      .orderBy(desc(sessions.endedAt))
+      .limit(maxEnded)
+      .all()
+      .filter((r) => !LIVE.includes(r.status as SessionStatus) && r.status !== 'queued');
+    return this.toSessions([...live, ...ended]);
   }
 
   /** The kept output and where it ends; empty for sessions that never ran here. */

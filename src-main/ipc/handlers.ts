@@ -11,6 +11,9 @@ import type { WorktreeService } from '../worktrees/worktree-service';
 import type { HistoryQueries } from '../transcripts/history-queries';
 import type { TranscriptService } from '../transcripts/transcript-service';
 import type { SyncService } from '../sync/sync-service';
+import type { IdeService } from '../ide/ide-service';
+import type { StatusService } from '../status/status-service';
+import type { UpdateService } from '../updates/update-service';
 import type { Handlers } from './router';
 
 /** The services the handlers are bound to. */
@@ -27,6 +30,9 @@ export interface HandlerDeps {
   transcripts: TranscriptService;
   history: HistoryQueries;
   sync: SyncService;
+  status: StatusService;
+  ide: IdeService;
+  updates: UpdateService;
 }
 
 /** Binds every contract channel to a service method; the compiler checks none is missing. */
@@ -95,5 +101,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'team:set-project': (req) => deps.sync.setProject(req.projectId, req.enabled),
     'team:update': (req) => deps.sync.update(req),
     'team:push-now': () => deps.sync.pushNow(),
+    'status:get': () => deps.status.summary(),
+    'ide:list': (req) => deps.ide.list(req.refresh ?? false),
+    'ide:open': (req) => deps.ide.open(req),
+    'ide:open-terminal': (req) => deps.ide.openTerminal(req),
+    'updates:status': () => deps.updates.status(),
+    'updates:check': () => deps.updates.check(),
+    'updates:install': (req) => deps.updates.install(req.agents),
   };
 }

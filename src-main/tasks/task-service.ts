@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
 import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
@@ -87,6 +87,17 @@ export class TaskService implements Disposable {
 
   get(id: string): Task {
     return this.toTasks([this.row(id)])[0]!;
+  }
+
+  /** Tasks waiting for review, and the tasks these sessions work on (the status model reads these). */
+  inReviewOrFor(sessionIds: string[]): Task[] {
+    const rows = this.db
+      .select()
+      .from(tasks)
+      .where(and(isNull(tasks.deletedAt), sessionIds.length > 0 ? or(eq(tasks.column, 'waiting_approval'), inArray(tasks.sessionId, sessionIds)) : eq(tasks.column, 'waiting_approval')))
+      .orderBy(asc(tasks.position))
+      .all();
+    return this.toTasks(rows);
   }
 
   update(id: string, changes: { title?: string | undefined; description?: string | undefined; labels?: string[] | undefined; profileId?: string | null | undefined }): Task {
@@ -284,8 +295,16 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const names = new Map(projectIds.length ? this.db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, projectIds)).all().map((p) => [p.id, p.name]) : []);
     const branches = new Map(worktreeIds.length ? this.db.select({ id: worktrees.id, branch: worktrees.branch }).from(worktrees).where(inArray(worktrees.id, worktreeIds)).all().map((w) => [w.id, w.branch]) : []);
     const statuses = new Map(sessionIds.length ? this.db.select({ id: sessions.id, status: sessions.status }).from(sessions).where(inArray(sessions.id, sessionIds)).all().map((s) => [s.id, s.status]) : []);
+    // Each task's latest verification, in one query rather than one per task.
+    const latestRun = new Map<string, RunRow>();
+    const taskIds = rows.map((r) => r.id);
+    if (taskIds.length > 0) {
+      for (const run of this.db.select().from(verificationRuns).where(inArray(verificationRuns.taskId, taskIds)).orderBy(desc(verificationRuns.createdAt)).all()) {
+        if (!latestRun.has(run.taskId)) latestRun.set(run.taskId, run);
+      }
+    }
     return rows.map((r) => {
-      const latest = this.db.select().from(verificationRuns).where(eq(verificationRuns.taskId, r.id)).orderBy(desc(verificationRuns.createdAt)).get();
+      const latest = latestRun.get(r.id);
       return {
         id: r.id,
         projectId: r.projectId,

@@ -23,12 +23,19 @@ function Code({ text, language }: { text: string; language: string | null }) {
   return <code dangerouslySetInnerHTML={{ __html: highlightLine(text, language) || '&nbsp;' }} />;
 }
 
+/** Opening a changed file in the editor: the label (`Open in VS Code`) and what a click does. */
+export interface DiffOpener {
+  label: string;
+  open(path: string, line: number | null): void;
+}
+
 /**
  * A diff with a file tree, unified and split views, syntax highlighting, keyboard jumps between
- * files (n / p) and hunks (j / k), and comments on lines. Only the rows on screen are rendered,
- * so a 20,000-line diff scrolls like a short one.
+ * files (n / p) and hunks (j / k), comments on lines, and (with `opener`) opening a file at a line
+ * in the editor (the button on a line, the file header, or `o` for the line at the top). Only the
+ * rows on screen are rendered, so a 20,000-line diff scrolls like a short one.
  */
-export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?: (comment: LineComment) => void }) {
+export function DiffViewer({ diff, onComment, opener }: { diff: WorktreeDiff; onComment?: (comment: LineComment) => void; opener?: DiffOpener }) {
   const [mode, setMode] = useState<'unified' | 'split'>('unified');
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [scrollTop, setScrollTop] = useState(0);
@@ -63,9 +70,26 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
     const i = rows.findIndex((r) => r.kind === 'file' && r.fileIndex === fileIndex);
     if (i >= 0) scroller.current?.scrollTo({ top: i * ROW_HEIGHT });
   };
+  /** The file and new-side line of the first line at the top of the view, for `o` (a file without lines opens at its top). */
+  const topLine = (): { path: string; line: number | null } | null => {
+    const start = Math.floor((scroller.current?.scrollTop ?? 0) / ROW_HEIGHT);
+    let fallback: { path: string; line: number | null } | null = null;
+    for (let i = start; i < rows.length; i++) {
+      const row = rows[i]!;
+      const file = diff.files[row.fileIndex]!;
+      if (file.status === 'deleted' || !file.newPath) continue;
+      const no = row.kind === 'line' ? row.newNo : row.kind === 'pair' ? (row.right?.no ?? null) : null;
+      if (no !== null) return { path: file.newPath, line: no };
+      fallback ??= { path: file.newPath, line: null };
+    }
+    return fallback;
+  };
   const onKey = (e: KeyboardEvent): void => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
-    if (e.key === 'n') jump((r) => r.kind === 'file', 1);
+    if (e.key === 'o' && opener) {
+      const at = topLine();
+      if (at) opener.open(at.path, at.line);
+    } else if (e.key === 'n') jump((r) => r.kind === 'file', 1);
     else if (e.key === 'p') jump((r) => r.kind === 'file', -1);
     else if (e.key === 'j') jump((r) => r.kind === 'hunk', 1);
     else if (e.key === 'k') jump((r) => r.kind === 'hunk', -1);
@@ -90,13 +114,21 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
       </button>
     );
 
+  /** A hover button that opens the file at this (new-side) line. */
+  const openButton = (file: DiffFile, line: number | null) =>
+    opener && line !== null && file.newPath && file.status !== 'deleted' ? (
+      <button type="button" className="open-line" tabIndex={-1} title={`${opener.label} at ${file.newPath}:${line}`} aria-label={`${opener.label} at ${file.newPath} line ${line}`} onClick={() => opener.open(file.newPath!, line)}>
+        Open ↗
+      </button>
+    ) : null;
+
   const renderRow = (row: DiffRow) => {
     const file = diff.files[row.fileIndex]!;
     const path = fileName(file);
     const lang = languages[row.fileIndex] ?? null;
     switch (row.kind) {
-      case 'file':
-        return (
+      case 'file': {
+        const header = (
           <button type="button" className="diff-file-header" onClick={() => toggle(row.fileIndex, row.file.collapsed)} aria-expanded={row.file.collapsed ? expanded.has(row.fileIndex) : !expanded.has(-row.fileIndex - 1)}>
             <span className={`file-status status-${row.file.status}`}>{row.file.status}</span>
             <span className="mono">{row.file.status === 'renamed' ? `${row.file.oldPath} → ${row.file.newPath}` : path}</span>
@@ -105,6 +137,17 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
             {row.file.collapsed ? <span className="muted small">collapsed by default</span> : null}
           </button>
         );
+        if (!opener || !row.file.newPath || row.file.status === 'deleted') return header;
+        const firstLine = row.file.hunks.flatMap((h) => h.lines).find((l) => l.kind === 'add')?.newNo ?? row.file.hunks[0]?.lines.find((l) => l.newNo !== null)?.newNo ?? null;
+        return (
+          <div className="diff-file-header-row">
+            {header}
+            <button type="button" className="diff-open" title={`${opener.label} at ${row.file.newPath}${firstLine ? `:${firstLine}` : ''}`} onClick={() => opener.open(row.file.newPath!, firstLine)}>
+              {opener.label}
+            </button>
+          </div>
+        );
+      }
       case 'note':
         return <div className="diff-note muted">{row.text}</div>;
       case 'hunk':
@@ -116,6 +159,7 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
             {lineButton(path, row.newNo)}
             <span className="sign">{row.type === 'add' ? '+' : row.type === 'del' ? '−' : ' '}</span>
             <Code text={row.text} language={lang} />
+            {openButton(file, row.newNo)}
           </div>
         );
       case 'pair':
@@ -128,6 +172,7 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
             <div className={`diff-line half ${row.right?.type ?? 'empty'}`}>
               {row.right ? lineButton(path, row.right.no) : <span className="ln" />}
               {row.right ? <Code text={row.right.text} language={lang} /> : null}
+              {openButton(file, row.right?.no ?? null)}
             </div>
           </div>
         );
@@ -162,7 +207,9 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
               </button>
             ))}
           </div>
-          <span className="muted small">n / p: next / previous file · j / k: next / previous hunk{onComment ? ' · click a line number to comment' : ''}</span>
+          <span className="muted small">
+            n / p: next / previous file · j / k: next / previous hunk{opener ? ' · o: open in the editor' : ''}{onComment ? ' · click a line number to comment' : ''}
+          </span>
         </div>
         {commenting ? (
           <form

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { isFinished, type Session } from '../../src-common/domain/agent';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader, StatusBadge } from '../components/common';
+import { OpenInMenu } from '../components/open-in';
 import { formatDuration, formatTime } from '../format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
@@ -61,6 +62,11 @@ function SessionFacts({ session }: { session: Session }) {
         <dd className="mono">{session.branch ?? 'main checkout'}</dd>
         <dt>Folder</dt>
         <dd className="mono small">{session.cwd}</dd>
+        {session.cwd ? (
+          <dd className="facts-action">
+            <OpenInMenu target={{ sessionId: session.id }} what="this session's folder" />
+          </dd>
+        ) : null}
         <dt>Started</dt>
         <dd>{formatTime(session.startedAt)}</dd>
         <dt>Exit code</dt>

@@ -4,6 +4,7 @@ import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
 import { TeamSection } from './team-settings';
+import { EditorSection, NotificationsSection, UpdatesSection } from './desktop-settings';
 import { useResource } from '../hooks/use-resource';
 
 function RuleForm() {
@@ -278,6 +279,9 @@ export function SettingsPage() {
         )}
       </section>
       <TeamSection />
+      <NotificationsSection shell={info.data?.shell ?? null} />
+      <EditorSection />
+      <UpdatesSection />
       <RulesSection />
       <ProfilesSection />
       <TranscriptRootsSection />

@@ -3,6 +3,7 @@ import type { Task } from '../../src-common/domain/task';
 import { getClient } from '../api/client';
 import { DiffViewer, type LineComment } from '../components/diff-viewer';
 import { ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
+import { OpenInMenu, useDiffOpener } from '../components/open-in';
 import { formatDuration, plural } from '../format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
@@ -24,6 +25,7 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const chosen = strategy ?? project.data?.config.mergeStrategy ?? 'squash';
+  const { opener, error: openError } = useDiffOpener(task.worktreeId);
 
   const act = async (run: () => Promise<{ ok: boolean; error?: { message: string } }>): Promise<void> => {
     setBusy(true);
@@ -47,6 +49,7 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
           </span>
         ) : null}
         <span className="spacer" />
+        {task.worktreeId && task.column !== 'verified' ? <OpenInMenu target={{ worktreeId: task.worktreeId }} what={task.branch ?? 'the worktree'} /> : null}
         {task.sessionId ? (
           <button type="button" className="button small" onClick={() => navigate('sessions', task.sessionId)}>
             Open session
@@ -130,9 +133,10 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
       ) : null}
       {error ? <p className="field-error" role="alert">{error}</p> : null}
       {diff.error ? <ErrorBanner error={diff.error} onRetry={diff.reload} /> : null}
+      {openError ? <p className="field-error" role="alert">{openError}</p> : null}
       {task.worktreeId && task.column !== 'verified' ? (
         diff.data ? (
-          <DiffViewer diff={diff.data} onComment={(c) => setComments((cs) => [...cs, c])} />
+          <DiffViewer diff={diff.data} onComment={(c) => setComments((cs) => [...cs, c])} {...(opener ? { opener } : {})} />
         ) : diff.loading ? (
           <LoadingRows label="Reading the diff…" rows={2} />
         ) : null

@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { TASK_COLUMNS, type Task, type TaskColumn } from '../../src-common/domain/task';
 import { getClient } from '../api/client';
 import { plural } from '../format';
@@ -68,15 +68,23 @@ function NewTaskForm({ projectId }: { projectId: string }) {
   );
 }
 
-/** The task board: backlog → in progress → waiting for approval → verified; drag cards or use Alt+arrows. */
-export function TasksPage() {
+/**
+ * The task board: backlog → in progress → waiting for approval → verified; drag cards or use
+ * Alt+arrows. `#/tasks/<id>` (a notification, the tray) opens that task's review in its project.
+ */
+export function TasksPage({ openId: routeId = null }: { openId?: string | null }) {
   const api = getClient().api;
   const projects = useResource(() => api.projects.list({}), [], ['projects:changed']);
   const [projectId, setProjectId] = useState('');
   const project = (projects.data ?? []).find((p) => p.id === projectId) ?? projects.data?.[0] ?? null;
   const tasks = useResource(() => (project ? api.tasks.list({ projectId: project.id }) : Promise.resolve({ ok: true as const, value: [] })), [project?.id], ['tasks:changed', 'sessions:changed']);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(routeId);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!routeId) return;
+    setOpenId(routeId);
+    void api.tasks.get({ id: routeId }).then((r) => r.ok && setProjectId(r.value.projectId));
+  }, [routeId]);
   const list = tasks.data ?? [];
   const open = list.find((t) => t.id === openId) ?? null;
 

@@ -4,6 +4,7 @@ import type { Worktree } from '../../src-common/domain/worktree';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
 import { DiffViewer } from '../components/diff-viewer';
+import { OpenInMenu, useDiffOpener } from '../components/open-in';
 import { plural } from '../format';
 import { useResource } from '../hooks/use-resource';
 
@@ -50,11 +51,13 @@ function CreateWorktreeForm({ project }: { project: Project }) {
 
 function WorktreeDiff({ worktreeId }: { worktreeId: string }) {
   const diff = useResource(() => getClient().api.diffs.get({ worktreeId }), [worktreeId], ['diffs:changed'], (p) => (p as { worktreeId: string }).worktreeId === worktreeId);
+  const { opener, error } = useDiffOpener(worktreeId);
   if (diff.error) return <ErrorBanner error={diff.error} onRetry={diff.reload} />;
   if (!diff.data) return <LoadingRows label="Reading the diff…" rows={1} />;
   return (
     <div className="worktree-diff">
-      <DiffViewer diff={diff.data} />
+      {error ? <p className="field-error diff-open-error" role="alert">{error}</p> : null}
+      <DiffViewer diff={diff.data} {...(opener ? { opener } : {})} />
     </div>
   );
 }
@@ -114,7 +117,12 @@ function WorktreeRow({ worktree }: { worktree: Worktree }) {
           </button>
         ) : null}
       </div>
-      <div className="wt-path mono muted small">{worktree.path}</div>
+      <div className="wt-path-row">
+        <span className="wt-path mono muted small" title={worktree.path}>
+          {worktree.path}
+        </span>
+        {worktree.status === 'active' ? <OpenInMenu target={{ worktreeId: worktree.id }} what={worktree.branch} /> : null}
+      </div>
       {worktree.status === 'removed' && worktree.snapshotRef ? <p className="small">Removed — uncommitted work saved in <code>{worktree.snapshotRef}</code></p> : null}
       {worktree.error ? <p className="field-error">{worktree.error}</p> : null}
       {dirtyWarning ? (

@@ -5,6 +5,7 @@ import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
 import { benchRuleEvaluation } from './rule-evaluation';
 import { benchStartup } from './startup';
+import { benchStatus } from './status';
 import { benchSync } from './sync';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   'ingest-latency': benchIngestLatency,
   'rule-evaluation': benchRuleEvaluation,
   sync: benchSync,
+  status: benchStatus,
 };
 
 async function main(): Promise<void> {

@@ -98,3 +98,100 @@ export const shell = {
     return Promise.resolve();
   },
 };
+
+/** A fake NativeImage: remembers the file it came from. */
+export class NativeImage {
+  constructor(readonly file: string) {}
+}
+
+/** Records images made from files. */
+export const nativeImage = {
+  createFromPath(file: string): NativeImage {
+    return new NativeImage(file);
+  },
+};
+
+/** A menu built from a template: keeps the template so tests can read and click it. */
+export class Menu {
+  constructor(readonly template: MenuItemTemplate[]) {}
+  static buildFromTemplate(template: MenuItemTemplate[]): Menu {
+    return new Menu(template);
+  }
+  static setApplicationMenu(): void {}
+}
+
+/** The fields of a menu template item the glue uses. */
+export interface MenuItemTemplate {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  role?: string;
+  click?: () => void;
+  submenu?: MenuItemTemplate[];
+}
+
+/** A fake Tray that records what the glue set on it. */
+export class Tray {
+  static instances: Tray[] = [];
+  image: NativeImage;
+  tooltip = '';
+  title = '';
+  menu: Menu | null = null;
+  destroyed = false;
+  imagesSet = 0;
+  listeners = new Map<string, Handler>();
+  constructor(image: NativeImage) {
+    this.image = image;
+    Tray.instances.push(this);
+  }
+  setImage(image: NativeImage): void {
+    this.image = image;
+    this.imagesSet++;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: Menu): void {
+    this.menu = menu;
+  }
+  on(event: string, listener: Handler): this {
+    this.listeners.set(event, listener);
+    return this;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+/** A fake OS notification: records its options, whether it was shown or closed, and its listeners. */
+export class Notification {
+  static supported = true;
+  static instances: Notification[] = [];
+  shown = false;
+  closed = false;
+  listeners = new Map<string, Handler>();
+  constructor(readonly options: { title?: string; body?: string; actions?: { type: string; text?: string }[] }) {
+    Notification.instances.push(this);
+  }
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  on(event: string, listener: Handler): this {
+    this.listeners.set(event, listener);
+    return this;
+  }
+  show(): void {
+    this.shown = true;
+  }
+  close(): void {
+    this.closed = true;
+    this.listeners.get('close')?.({});
+  }
+  /** What a person's click (or a button, by index) would do. */
+  emit(event: string, ...args: unknown[]): void {
+    this.listeners.get(event)?.({}, ...args);
+  }
+}

@@ -57,10 +57,18 @@ describe('the approval queue', () => {
 
   it('keeps the timeout as a validated setting', async () => {
     await setup();
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: null, transcriptRoots: { added: [], disabled: [] } });
+    const defaults = {
+      approvalTimeoutSeconds: null,
+      transcriptRoots: { added: [], disabled: [] },
+      notifications: { approval: true, input: true, finished: true, review: true },
+      desktop: { closeToTray: true, toldOnce: [] },
+      updates: { enabled: false, feedUrl: null },
+      preferredEditor: null,
+    };
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual(defaults);
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
+    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ ...defaults, approvalTimeoutSeconds: 600 });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ ...defaults, approvalTimeoutSeconds: 600 });
   });
 
   it('cancels pending approvals when their session ends', async () => {
