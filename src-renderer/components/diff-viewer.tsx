@@ -99,7 +99,7 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
         return (
           <button type="button" className="diff-file-header" onClick={() => toggle(row.fileIndex, row.file.collapsed)} aria-expanded={row.file.collapsed ? expanded.has(row.fileIndex) : !expanded.has(-row.fileIndex - 1)}>
             <span className={`file-status status-${row.file.status}`}>{row.file.status}</span>
-            <span className="mono">{row.file.status === 'renamed' ? `${row.file.oldPath} → ${row.file.newPath}` : path}</span>
+            <span className="mono">{row.file.status === 'renamed' ? `${row.file.oldPath} → ${row.file.newPath}` : row.file.status === 'copied' ? `${row.file.newPath} (copy of ${row.file.oldPath})` : path}</span>
             <span className="add">+{row.file.additions}</span>
             <span className="del">−{row.file.deletions}</span>
             {row.file.collapsed ? <span className="muted small">collapsed by default</span> : null}
