@@ -22,6 +22,7 @@ import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { effectiveZone } from './transcripts/usage-days';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -113,7 +114,7 @@ export function createApp(config: AppConfig): App {
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
     }),
   );
-  const history = new HistoryQueries(database.sqlite);
+  const history = new HistoryQueries(database.sqlite, () => effectiveZone(settings.get().usageTimeZone));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
