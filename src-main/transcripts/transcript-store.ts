@@ -129,6 +129,7 @@ export class TranscriptStore {
         ON CONFLICT(path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode, offset = excluded.offset,
           head_hash = excluded.head_hash, state = excluded.state, session_id = coalesce(excluded.session_id, transcript_files.session_id), status = excluded.status,
           problems = excluded.problems, problem_count = excluded.problem_count, updated_at = excluded.updated_at`),
+      fileMtime: s(`SELECT mtime_ms AS mtime FROM transcript_files WHERE path = ?`),
       newestOtherFile: s(`SELECT max(mtime_ms) AS m FROM transcript_files WHERE session_id = ? AND path != ?`),
       findSession: s(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
       // An agent launched here that could not be given its session id up front (Codex, Gemini): the
@@ -331,7 +332,8 @@ export class TranscriptStore {
     // The session's own file decides its title, folder and path; a subagent's file or a copy read first only fills gaps.
     const main = isMainTranscript(batch.source, batch.cursor.path, externalId);
     const mainKnown = row.transcript_path !== null && isMainTranscript(batch.source, row.transcript_path, externalId);
-    const takeOver = main && !mainKnown;
+    // Two files can both be the session's own (VS Code copies a session when a workspace moves): the newest one is.
+    const takeOver = main && (!mainKnown || (row.transcript_path !== batch.cursor.path && this.fileMtime(row.transcript_path!) < batch.cursor.mtimeMs));
     const models = JSON.parse(row.models) as string[];
     const addedModel = (facts.models ?? []).some((m) => !models.includes(m));
     for (const m of facts.models ?? []) if (!models.includes(m)) models.push(m);
@@ -354,6 +356,11 @@ export class TranscriptStore {
       row = { ...row, title: next.title, cwd: next.cwd, started_at: next.startedAt, ended_at: next.endedAt, models: JSON.stringify(models), project_id: next.projectId, transcript_path: next.transcriptPath };
     }
     return row;
+  }
+
+  /** When a file read before was last changed (0 when it was never read). */
+  private fileMtime(file: string): number {
+    return (this.stmts.fileMtime.get(file) as { mtime: number } | undefined)?.mtime ?? 0;
   }
 
   /** Moves a session's usage records to `project` and their tokens in the rollup with them. */

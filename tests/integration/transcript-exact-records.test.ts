@@ -7,7 +7,7 @@ import { scanTranscripts } from '../../src-main/transcripts/transcript-scanner';
 import { makeRepo } from '../helpers/git-repo';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
-import { closeTranscriptDbs, fixtureLines, FIXTURES, messageCounts, place, transcriptDb, usageTotals, writeLines } from '../helpers/transcript-db';
+import { closeTranscriptDbs, days, fixtureLines, FIXTURES, messageCounts, place, transcriptDb, usageTotals, writeLines } from '../helpers/transcript-db';
 import { poller, value } from '../helpers/wait';
 
 // Each item of "exact records", on real files (the real Claude Code and Codex CLIs' own output, and
@@ -167,6 +167,61 @@ describe('a Codex rollout', () => {
     const found = t.history.sessions({ limit: 10, query: 'notes.txt' });
     expect(found.map((x) => x.id)).toEqual([s.id]);
     expect(found[0]!.hits[0]!.snippet).toContain('\u0001notes\u0002');
+  });
+});
+
+describe('rows an older Pitwall wrote', () => {
+  it('keyed by byte offset are replaced when the rollout is read again, not added to', async () => {
+    const t = transcriptDb();
+    const expected = codexRecount(CODEX);
+    // What an older Pitwall left: the same session, its rows keyed by where their lines were.
+    const q = t.db.sqlite;
+    q.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, external_id, status, models) VALUES ('old', 1, 1, 'codex', 'codex', ?, 'recorded', '[]')`).run(CODEX_ID);
+    q.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence, external_id) VALUES ('m-old', 1, 1, 'old', 'user', 'Write pit notes', 1, 'line-3120')`).run();
+    q.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES ('t-old', 1, 1, 'old', 'line-5000', 'exec_command', 'called')`).run();
+    q.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens) VALUES (?, 'old', '2026-11-30', 'codex', 'gpt-5-codex', '', 200, 40, 1000)`).run(`codex:${CODEX_ID}@9000`);
+    q.prepare(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, responses) VALUES ('2026-11-30', 'codex', 'gpt-5-codex', '', 200, 40, 1000, 1)`).run();
+    await t.ingester.ingest(place(t.dir, CODEX, `sessions/2026/11/30/${CODEX_NAME}`), 'codex');
+    expect(q.prepare(`SELECT count(*) AS n FROM messages WHERE external_id GLOB 'line-*'`).get()).toEqual({ n: 0 });
+    expect(messageCounts(t.db, 'old')).toEqual({ 'assistant/text': 1, 'user/text': 1 });
+    expect(q.prepare(`SELECT count(*) AS n FROM tool_calls`).get()).toEqual({ n: 2 });
+    expect(usageTotals(t.db)).toEqual({ records: expected.totals, daily: expected.totals });
+  });
+});
+
+describe('usage days', () => {
+  const evening = (uuid: string, at: string) => ({ type: 'assistant', uuid, sessionId: 'ny-evening', timestamp: at, message: { id: `msg_${uuid}`, role: 'assistant', model: 'claude-sonnet-4-20250514', content: [{ type: 'text', text: 'late' }], usage: { input_tokens: 10, output_tokens: 1 } } });
+  const lines = [evening('a', '2024-01-01T22:00:00Z'), evening('b', '2024-01-02T03:00:00Z'), evening('c', '2024-01-02T16:00:00Z')];
+
+  it('are rebuilt in a new zone, to what a first read in that zone gives', async () => {
+    const utc = transcriptDb('UTC');
+    await utc.ingester.ingest(writeLines(utc.dir, 'projects/-ny/ny-evening.jsonl', lines), 'claude-code');
+    expect(Object.keys(days(utc.db))).toEqual(['2024-01-01', '2024-01-02']);
+    expect(days(utc.db)['2024-01-02']).toMatchObject({ input: 20 });
+    expect(utc.store.useTimeZone('America/New_York')).toBe(true);
+    const ny = transcriptDb('America/New_York');
+    await ny.ingester.ingest(writeLines(ny.dir, 'projects/-ny/ny-evening.jsonl', lines), 'claude-code');
+    expect(days(ny.db)).toEqual({ '2024-01-01': { input: 20, output: 2, cacheRead: 0, cacheWrite: 0 }, '2024-01-02': { input: 10, output: 1, cacheRead: 0, cacheWrite: 0 } });
+    expect(days(utc.db)).toEqual(days(ny.db));
+    // Asked again for the zone it was built in: nothing to do.
+    expect(utc.store.useTimeZone('America/New_York')).toBe(false);
+  });
+
+  it('follow the setting in the app: the report moves to the new zone and says so', async () => {
+    const home = tempDir('pitwall-home-');
+    writeLines(home, '.claude/projects/-ny/ny-evening.jsonl', lines);
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
+    await app.router.dispatch('settings:update', { usageTimeZone: 'UTC' });
+    await app.transcripts.scanDone();
+    const until = poller({ timeoutMs: 10_000, intervalMs: 25 });
+    const report = async () => value<{ days: { day: string; input: number }[]; timeZone?: string }>(await app!.router.dispatch('history:usage', { from: '2023-12-31', to: '2024-01-03' }));
+    await until(async () => ((await report()).days.length === 2 && (await report()).days[0]!.input === 10 ? true : null), 'UTC days');
+    expect(await report()).toMatchObject({ timeZone: 'UTC', days: [{ day: '2024-01-01', input: 10 }, { day: '2024-01-02', input: 20 }] });
+    const bad = await app.router.dispatch('settings:update', { usageTimeZone: 'Nowhere/Town' });
+    expect(bad.ok ? null : bad.error.message).toMatch(/Not a time zone/);
+    await app.router.dispatch('settings:update', { usageTimeZone: 'America/New_York' });
+    await until(async () => ((await report()).days[0]?.input === 20 ? true : null), 'New York days');
+    expect(await report()).toMatchObject({ timeZone: 'America/New_York', days: [{ day: '2024-01-01', input: 20 }, { day: '2024-01-02', input: 10 }] });
   });
 });
 

@@ -16,8 +16,6 @@ export interface CodexState {
   replaySecond?: string | null;
   /** Still inside the replayed history at the start of a sub-agent's rollout. */
   replaying?: boolean;
-  /** A `token_usage_record` (with its response id) came since the last `token_count`, which then repeats it. */
-  recorded?: boolean;
 }
 
 /** input (with cached), cached, output, reasoning, total: as Codex reports them. */
@@ -114,7 +112,10 @@ function readItem(item: Record<string, unknown>, at: number | null, line: LineCo
 /**
  * One response's usage from a `token_count` event. Its `last_token_usage` is the response's own;
  * without it, the difference from the previous totals (the whole totals when the counter restarted).
- * Keyed by the line's own time and totals, which a fork's copy of its parent's history repeats.
+ * Keyed by the line's own time and totals, which a fork's copy of its parent's history repeats, and
+ * which stay the same when other lines of the rollout are dropped in a rewrite. (Newer CLIs also
+ * write a `token_usage_record` with the response's id before it; counting both would count it twice,
+ * and a rewrite that drops one of the two would split the response, so the token_count alone counts.)
  */
 function readTokenCount(payload: Record<string, unknown>, raw: unknown, line: LineContext, state: CodexState, out: ParseOutput): void {
   const info = asRecord(payload.info);
@@ -131,17 +132,11 @@ function readTokenCount(payload: Record<string, unknown>, raw: unknown, line: Li
     // they are the parent's responses (counted there) and only set where the sub-agent's own totals start.
     if (secondOf(raw) === state.replaySecond) {
       if (total) state.total = total;
-      state.recorded = false;
       return;
     }
     state.replaying = false;
   }
   if (total) state.total = total;
-  if (state.recorded) {
-    // Its response was already counted from the token_usage_record before it.
-    state.recorded = false;
-    return;
-  }
   let delta = last;
   if (!delta && total) delta = previous && total.every((n, i) => n >= previous[i]!) ? (total.map((n, i) => n - previous[i]!) as Counts) : total;
   if (!delta || delta.slice(0, 4).every((n) => n === 0)) return;
@@ -197,20 +192,6 @@ export const codexParser: LineParser<CodexState> = {
       if (cwd && !out.session.cwd) out.session.cwd = cwd;
     } else if (type === 'response_item') {
       readItem(payload, at, line, state, out);
-    } else if (type === 'token_usage_record') {
-      // One response's usage with the response's own id (Codex 0.16x and later).
-      const responseId = asString(payload.response_id);
-      const usage = counts(asRecord(payload.usage));
-      if (!responseId || !usage) return;
-      state.recorded = true;
-      if (at === null) {
-        out.problems.push({ offset: line.offset, reason: 'token_usage_record without a timestamp: not counted' });
-        return;
-      }
-      const thread = asString(payload.thread_id) ?? state.sessionId ?? 'unknown';
-      const name = state.model ?? CODEX_DEFAULT_MODEL;
-      usedModel(out.session, name);
-      out.usage.push(usageOf(`codex:${thread}:${responseId}`, at, name, usage));
     } else if (type === 'event_msg') {
       const kind = asString(payload.type);
       if (kind === 'thread_name_updated') {
