@@ -57,10 +57,10 @@ describe('the approval queue', () => {
 
   it('keeps the timeout as a validated setting', async () => {
     await setup();
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: null, transcriptRoots: { added: [], disabled: [] } });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: null, transcriptRoots: { added: [], disabled: [] }, usageTimeZone: 'local' });
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
-    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] } });
+    expect(value(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 600 }))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] }, usageTimeZone: 'local' });
+    expect(value(await app!.router.dispatch('settings:get', {}))).toEqual({ approvalTimeoutSeconds: 600, transcriptRoots: { added: [], disabled: [] }, usageTimeZone: 'local' });
   });
 
   it('cancels pending approvals when their session ends', async () => {
