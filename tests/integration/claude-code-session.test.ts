@@ -57,7 +57,8 @@ describe('Claude Code in a session (real CLI, scripted model API)', () => {
     expect(session.transcriptPath).toBe(path.join(home, '.claude', 'projects', worktreePath.replace(/[^a-zA-Z0-9]/g, '-'), `${session.id}.jsonl`));
 
     await until(() => screen.includes('PITWALL-SEES-YOU-42'), 'the scripted answer on the terminal', 45_000, () => screen);
-    await until(() => fs.existsSync(session.transcriptPath!), 'the transcript file');
+    // Claude Code writes its transcript after the answer is on screen (it flushes in batches): wait for the prompt in it.
+    await until(() => fs.existsSync(session.transcriptPath!) && fs.readFileSync(session.transcriptPath!, 'utf8').includes('Say hello to the pit wall'), 'the prompt in the transcript file');
     const transcript = fs.readFileSync(session.transcriptPath!, 'utf8');
     expect(transcript).toContain('Say hello to the pit wall');
     expect(transcript).toContain(session.id);
