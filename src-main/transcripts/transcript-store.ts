@@ -111,6 +111,8 @@ export class TranscriptStore {
   private zone: string;
   private day: (at: number) => string;
   private readonly legacyChecked = new Set<string>();
+  /** The registered folders the last re-attribution was made for. */
+  private attributedFor: string | null = null;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -214,6 +216,10 @@ export class TranscriptStore {
   reattribute(): string[] {
     return this.sqlite.transaction(() => {
       const folders = this.folders();
+      // Sessions are attributed as they are read: while the folders stay the same, nothing can have moved.
+      const fingerprint = JSON.stringify(folders.map((f) => [f.id, f.path]).sort());
+      if (fingerprint === this.attributedFor) return [];
+      this.attributedFor = fingerprint;
       const moved: string[] = [];
       for (const row of this.stmts.attributable.all() as { id: string; cwd: string; project_id: string | null }[]) {
         const project = projectIn(folders, row.cwd);
