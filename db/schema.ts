@@ -322,6 +322,10 @@ export const usageRecords = sqliteTable(
     model: text('model').notNull(),
     projectKey: text('project_key').notNull(),
     ...tokenColumns(),
+    /** When the response was made (epoch ms): its day in the configured zone, and which of two sightings is the earliest. Null on rows from before it was kept. */
+    at: integer('at'),
+    /** 1 when this sighting is a copy in a side conversation (Claude's sidechain); the main conversation's wins. */
+    sidechain: integer('sidechain').notNull().default(0),
   },
   (t) => [index('usage_records_session_idx').on(t.sessionId)],
 );
@@ -339,6 +343,12 @@ export const usageDaily = sqliteTable(
   },
   (t) => [uniqueIndex('usage_daily_key').on(t.day, t.agentKind, t.model, t.projectKey)],
 );
+
+/** Facts about the transcript store itself (the zone the usage rollup was built in), owned by the transcript service. */
+export const transcriptState = sqliteTable('transcript_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

@@ -28,6 +28,7 @@ import { Notifier } from './notifications/notifier';
 import { StatusService } from './status/status-service';
 import { syncStatusOf } from './status/team-sync-status';
 import { UpdateService } from './updates/update-service';
+import { effectiveZone } from './transcripts/usage-days';
 
 /** The core: everything both shells host. */
 export interface App extends Disposable {
@@ -135,7 +136,7 @@ export function createApp(config: AppConfig): App {
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
     }),
   );
-  const history = new HistoryQueries(database.sqlite);
+  const history = new HistoryQueries(database.sqlite, () => effectiveZone(settings.get().usageTimeZone));
   const sync = store.add(new SyncService(database.sqlite, events, config.syncOptions));
   const status = store.add(
     new StatusService(events, {

@@ -31,6 +31,17 @@ export const updateSettingsSchema = z.object({
   feedUrl: updateFeedUrlSchema.nullable().default(null),
 });
 
+/** True when `zone` is `local` or a time zone this runtime knows (Intl throws a RangeError for others). */
+function isTimeZone(zone: string): boolean {
+  if (zone === 'local') return true;
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** App-wide settings; every field has a default so new ones never break old data. */
 export const appSettingsSchema = z.object({
   /** A pending approval becomes a deny after this many seconds; null waits for a person for ever. */
@@ -47,6 +58,8 @@ export const appSettingsSchema = z.object({
   updates: updateSettingsSchema.default({ enabled: false, feedUrl: null }),
   /** The editor "Open in" uses by default (an id from `ide:list`); null picks the first one found. */
   preferredEditor: z.string().max(100).nullable().default(null),
+  /** The zone usage is counted in by day: `local` (the system's, as ccusage does) or an IANA name such as `UTC` or `America/New_York`. */
+  usageTimeZone: z.string().max(100).refine(isTimeZone, 'Not a time zone this system knows (use local, UTC or a name such as Europe/Paris)').default('local'),
 });
 
 /** App-wide settings. */

@@ -76,7 +76,8 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     type: z.literal('message'),
     id: z.string(),
     role: z.enum(['user', 'assistant']),
-    kind: z.enum(['text', 'thinking']),
+    /** `delegation`: a prompt one agent gave another (a subagent's task), not something the person typed. */
+    kind: z.enum(['text', 'thinking', 'delegation']),
     text: z.string(),
     timestamp: z.number().nullable(),
     model: z.string().nullable(),
@@ -90,6 +91,8 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     output: z.string().nullable(),
     status: z.string(),
     timestamp: z.number().nullable(),
+    /** The tokens of the response that made this call, when no message of that response shows them. */
+    tokens: tokensSchema.nullable().optional(),
   }),
 ]);
 /** One entry of a session's timeline. */
@@ -119,6 +122,8 @@ export const usageReportSchema = z.object({
   byAgent: z.array(tokensSchema.extend({ key: z.string(), responses: z.number() })),
   byModel: z.array(tokensSchema.extend({ key: z.string(), responses: z.number() })),
   byProject: z.array(tokensSchema.extend({ key: z.string(), name: z.string(), responses: z.number() })),
+  /** The zone the days are counted in (an IANA name). */
+  timeZone: z.string().optional(),
 });
 /** Usage report. */
 export type UsageReport = z.infer<typeof usageReportSchema>;

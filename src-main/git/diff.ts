@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DiffFile } from '../../src-common/domain/diff';
-import { gitOutput, gitProbe, gitRaw } from './git';
-import { parseUnifiedDiff } from './diff-parser';
+import { gitBytes, gitProbe, gitRaw } from './git';
+import { parseRawPatch } from './diff-parser';
 
 /** A worktree's changes against the merge-base with its base. */
 export interface WorktreeChanges {
@@ -22,12 +22,24 @@ export async function worktreeChanges(worktree: string, baseRef: string): Promis
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-diff-'));
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
   try {
-    if (fs.existsSync(indexPath)) fs.copyFileSync(indexPath, env.GIT_INDEX_FILE);
+    if (fs.existsSync(indexPath)) {
+      fs.copyFileSync(indexPath, env.GIT_INDEX_FILE);
+      // Git trusts an entry whose file is older than the index file itself ("racy git"): a copy made
+      // now would hide a same-size edit from the second the index was written. Keep the original's time.
+      const { atime, mtime } = fs.statSync(indexPath);
+      fs.utimesSync(env.GIT_INDEX_FILE, atime, mtime);
+    }
     await gitRaw(worktree, ['add', '--all', '--', '.'], env);
     // Against the merge-base, or the empty tree when there is none (an unrelated or empty history).
     const against = mergeBase ?? (await gitRaw(worktree, ['hash-object', '-t', 'tree', '/dev/null']));
-    const out = await gitOutput(worktree, ['diff', '--cached', '--find-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--unified=3', against], env);
-    return { mergeBase, files: parseUnifiedDiff(out) };
+    // One run gives both: NUL-separated records with the exact names (never quoted, padded or
+    // ambiguous), then the patch for the hunks.
+    const out = await gitBytes(
+      worktree,
+      ['-c', 'core.quotePath=true', 'diff', '--cached', '--raw', '-z', '--patch', '--find-renames', '--find-copies', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--unified=3', against],
+      env,
+    );
+    return { mergeBase, files: parseRawPatch(out) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -61,14 +61,58 @@ export async function gitProbe(cwd: string, args: string[]): Promise<string | nu
   }
 }
 
-/** Maps a simple-git failure to an AppError carrying git's first meaningful line. */
+/** Lines git prints around a refusal that say nothing about its reason. */
+const NOISE = [/^hint:/, /^Aborting$/, /^Please (move or remove|commit your changes or stash) them/, /^Updating [0-9a-f]+\.\.[0-9a-f]+$/, /^Merge with strategy \S+ failed\.?$/, /^exited with code \d+$/];
+
+/**
+ * The reason in git's failure output, in one line: its `error:`/`fatal:` lines (else the first line
+ * that is not progress or advice), with the files git lists under them, by name.
+ */
+export function gitFailureReason(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/\s+$/, ''));
+  const reasons: string[] = [];
+  let current: { text: string; files: string[] } | null = null;
+  const flush = (): void => {
+    if (current) reasons.push(current.files.length > 0 ? `${current.text.replace(/:$/, '')}: ${current.files.join(', ')}` : current.text);
+    current = null;
+  };
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (current && /^\t/.test(raw) && line) {
+      current.files.push(line);
+      continue;
+    }
+    const said = /^(error|fatal): (.*)$/.exec(line);
+    if (said) {
+      flush();
+      current = { text: said[2]!, files: [] };
+    } else flush();
+  }
+  flush();
+  const unique = [...new Set(reasons)];
+  if (unique.length > 0) return unique.join('; ');
+  return lines.map((l) => l.trim()).find((l) => l.length > 0 && !NOISE.some((re) => re.test(l))) ?? output.trim();
+}
+
+/** Maps a simple-git failure to an AppError carrying git's reason (and the files it names). */
 export function toGitError(args: string[], error: unknown): AppError {
   const raw = error instanceof Error ? error.message : String(error);
-  const line = raw
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l.length > 0 && !l.startsWith('hint:'));
-  return new AppError('git_failed', `git ${args[0] ?? ''} failed: ${line ?? raw}`);
+  return new AppError('git_failed', `git ${args[0] ?? ''} failed: ${gitFailureReason(raw)}`);
+}
+
+/** Runs git and answers its stdout as bytes (names in `-z` output need not be UTF-8); a failure becomes `git_failed` with git's reason. */
+export function gitBytes(cwd: string, args: string[], env?: Record<string, string>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env }, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(toGitError(args, new Error(`${stderr.toString('utf8')}\n${error.message}`)));
+        else resolve(stdout);
+      },
+    );
+  });
 }
 
 /** Runs git and answers its exit code with stdout and stderr, for commands whose failure output is on stdout (merge-tree). */

@@ -2,25 +2,60 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src-common/result';
-import { gitExec, gitOutput, gitProbe, gitRaw } from './git';
+import { gitExec, gitFailureReason, gitOutput, gitProbe, gitRaw } from './git';
 import { listWorktrees, removeWorktree } from './worktree';
 
 /** How an approved branch lands on its base. */
 export type MergeStrategy = 'merge' | 'squash' | 'rebase';
 
+/** The tree merging `branch` into `base` would make, and the files that would conflict (none: it merges cleanly). Touches nothing. */
+export async function mergeTree(repo: string, base: string, branch: string): Promise<{ tree: string; conflicts: string[] }> {
+  const { code, stdout, stderr } = await gitExec(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', base, branch]);
+  // Exit 0 or 1: the tree id, then (on 1) one conflicted path per entry. Anything else is a failure.
+  if (code !== 0 && code !== 1) throw new AppError('git_failed', `git merge-tree failed: ${gitFailureReason(stderr) || `exit ${code}`}`);
+  const [tree = '', ...paths] = stdout.split('\0');
+  return { tree: tree.trim(), conflicts: code === 0 ? [] : [...new Set(paths.filter(Boolean))] };
+}
+
 /** Files that would conflict if `branch` were merged into `base` now (empty: it merges cleanly). Touches nothing. */
 export async function conflictingFiles(repo: string, base: string, branch: string): Promise<string[]> {
-  const { code, stdout, stderr } = await gitExec(repo, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', base, branch]);
-  if (code === 0) return [];
-  // Exit 1: the tree id, then one conflicted path per entry. Anything else is a failure.
-  if (code !== 1) throw new AppError('git_failed', `git merge-tree failed: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`);
-  return [...new Set(stdout.split('\0').slice(1).filter(Boolean))];
+  return (await mergeTree(repo, base, branch)).conflicts;
 }
 
 /** Tracked files with staged or unstaged changes (untracked ones do not block a merge by themselves). */
 export async function trackedChanges(checkout: string): Promise<string[]> {
   const out = await gitOutput(checkout, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
-  return out.split('\0').filter((l) => l.length > 3).map((l) => l.slice(3));
+  const fields = out.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field.length <= 3) continue;
+    paths.push(field.slice(3));
+    // A rename or copy carries its old name as the next field.
+    if (field[0] === 'R' || field[0] === 'C') i++;
+  }
+  return paths;
+}
+
+/**
+ * Untracked (not ignored) files in `checkout` that landing `tree` on `base` would overwrite: git
+ * refuses such a merge, so they are named before anything is touched.
+ */
+export async function untrackedInTheWay(checkout: string, base: string, tree: string): Promise<string[]> {
+  const [changed, untracked] = await Promise.all([
+    gitOutput(checkout, ['diff', '--name-only', '-z', '--no-renames', base, tree]),
+    gitOutput(checkout, ['ls-files', '-z', '--others', '--exclude-standard']),
+  ]);
+  const incoming = changed.split('\0').filter(Boolean);
+  const inTheWay = untracked
+    .split('\0')
+    .filter(Boolean)
+    .filter((p) => incoming.some((f) => f === p || p.startsWith(`${f}/`) || f.startsWith(`${p}/`)));
+  return [...new Set(inTheWay)].sort();
+}
+
+function listed(files: string[]): string {
+  return `${files.slice(0, 8).join(', ')}${files.length > 8 ? `, and ${files.length - 8} more` : ''}`;
 }
 
 /** Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it). Returns true when it committed. */
@@ -50,7 +85,7 @@ export interface LandOptions {
  */
 export async function landBranch(options: LandOptions): Promise<string> {
   const { repo, base, branch, strategy, message } = options;
-  const conflicts = await conflictingFiles(repo, base, branch);
+  const { tree, conflicts } = await mergeTree(repo, base, branch);
   if (conflicts.length > 0) {
     throw new AppError('conflict', `${branch} conflicts with ${base} in ${conflicts.join(', ')}; resolve it in the worktree or ask the agent to rebase`);
   }
@@ -60,7 +95,11 @@ export async function landBranch(options: LandOptions): Promise<string> {
   if (holder) {
     const dirty = await trackedChanges(holder.path);
     if (dirty.length > 0) {
-      throw new AppError('dirty_worktree', `${base} is checked out in ${holder.path} with uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first`);
+      throw new AppError('dirty_worktree', `${base} is checked out in ${holder.path} with uncommitted changes (${listed(dirty)}); commit or stash them first`);
+    }
+    const inTheWay = await untrackedInTheWay(holder.path, base, tree);
+    if (inTheWay.length > 0) {
+      throw new AppError('dirty_worktree', `${base} is checked out in ${holder.path}, where the merge would overwrite untracked files (${listed(inTheWay)}); move or remove them first`);
     }
     checkout = holder.path;
   } else {

@@ -62,7 +62,11 @@ export function ftsQuery(text: string): string | null {
 
 /** Read side of sessions from every source: the history list, search, timelines and usage. */
 export class HistoryQueries {
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    /** The zone usage days are counted in (an IANA name), to say so with the report. */
+    private readonly timeZone: () => string | undefined = () => undefined,
+  ) {}
 
   sessions(q: SessionQuery): SessionSummary[] {
     const where: string[] = ['s.deleted_at IS NULL'];
@@ -94,7 +98,9 @@ export class HistoryQueries {
     const match = q.query ? ftsQuery(q.query) : null;
     if (q.query && !match) return [];
     if (match) {
-      where.push(`s.id IN (SELECT m.session_id FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match)`);
+      // What was said, and what tools were given and gave back (a file name the agent wrote, a command's output).
+      where.push(`(s.id IN (SELECT m.session_id FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match)
+        OR s.id IN (SELECT t.session_id FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match))`);
       params.match = match;
     }
     const rows = this.sqlite
@@ -108,17 +114,28 @@ export class HistoryQueries {
   }
 
   private summary(r: SessionRow, match: string | null): SessionSummary {
-    const hits = match
-      ? (
-          this.sqlite
-            .prepare(
-              `SELECT m.id AS messageId, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-               FROM messages_fts f JOIN messages m ON m.seq = f.rowid
-               WHERE messages_fts MATCH @match AND m.session_id = @id ORDER BY m.sequence LIMIT 3`,
-            )
-            .all({ match, id: r.id }) as { messageId: string; snippet: string }[]
-        )
+    const inMessages = match
+      ? (this.sqlite
+          .prepare(
+            `SELECT m.id AS messageId, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+             FROM messages_fts f JOIN messages m ON m.seq = f.rowid
+             WHERE messages_fts MATCH @match AND m.session_id = @id ORDER BY m.sequence LIMIT 3`,
+          )
+          .all({ match, id: r.id }) as { messageId: string; snippet: string }[])
       : [];
+    // A tool call's hit names the call's first row, which is the id its timeline entry has.
+    const inTools =
+      match && inMessages.length < 3
+        ? (this.sqlite
+            .prepare(
+              `SELECT (SELECT t2.id FROM tool_calls t2 WHERE t2.session_id = t.session_id AND coalesce(t2.external_id, t2.id) = coalesce(t.external_id, t.id) ORDER BY t2.seq LIMIT 1) AS messageId,
+                 snippet(tool_calls_fts, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+               FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid
+               WHERE tool_calls_fts MATCH @match AND t.session_id = @id ORDER BY t.seq LIMIT 3`,
+            )
+            .all({ match, id: r.id }) as { messageId: string; snippet: string }[])
+        : [];
+    const hits = [...inMessages, ...inTools.filter((h, i) => inTools.findIndex((o) => o.messageId === h.messageId) === i)].slice(0, 3);
     return {
       id: r.id,
       source: r.source,
@@ -148,13 +165,13 @@ export class HistoryQueries {
     const messages = this.sqlite
       .prepare(
         `SELECT m.id, m.role, m.kind, m.text, m.timestamp, m.model, m.usage_key, m.sequence, u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens
-         FROM messages m LEFT JOIN usage_records u ON u.key = m.usage_key
+         FROM messages m LEFT JOIN usage_records u ON u.key = m.usage_key AND u.session_id = m.session_id
          WHERE m.session_id = ? ORDER BY coalesce(m.timestamp, 0), m.sequence LIMIT ${TIMELINE_LIMIT + 1}`,
       )
       .all(sessionId) as {
       id: string;
       role: 'user' | 'assistant';
-      kind: 'text' | 'thinking';
+      kind: 'text' | 'thinking' | 'delegation';
       text: string;
       timestamp: number | null;
       model: string | null;
@@ -199,6 +216,7 @@ export class HistoryQueries {
       entry.status = t.status;
     }
     const all = [...entries, ...byCall.values()].sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+    this.placeUnlinkedUsage(sessionId, all, new Set(messages.map((m) => m.usage_key).filter((k): k is string => k !== null)));
     return {
       session: this.summary(row, null),
       worktreeId: row.worktree_id,
@@ -206,6 +224,33 @@ export class HistoryQueries {
       entries: all.map(({ order: _order, ...e }) => e as TimelineEntry),
       truncated: messages.length > TIMELINE_LIMIT,
     };
+  }
+
+  /**
+   * Responses whose messages do not name them (Codex reports usage after a response, in a line of its
+   * own) show their tokens on the response's last entry: the latest assistant message or tool call at
+   * or before the usage, and after the previous response's.
+   */
+  private placeUnlinkedUsage(sessionId: string, entries: (TimelineEntry & { order: [number, number] })[], linked: Set<string>): void {
+    const usages = (
+      this.sqlite
+        .prepare(`SELECT key, at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens FROM usage_records WHERE session_id = ? AND at IS NOT NULL ORDER BY at, key`)
+        .all(sessionId) as { key: string; at: number; input_tokens: number; output_tokens: number; cache_read_tokens: number; cache_write_tokens: number }[]
+    ).filter((u) => !linked.has(u.key));
+    if (usages.length === 0) return;
+    let previous = -Infinity;
+    let next = 0;
+    for (const u of usages) {
+      let target: (TimelineEntry & { order: [number, number] }) | null = null;
+      while (next < entries.length && entries[next]!.order[0] <= u.at) {
+        const e = entries[next]!;
+        if (e.order[0] > previous && !e.tokens && (e.type === 'tool' || (e.role === 'assistant' && e.kind !== 'delegation'))) target = e;
+        next++;
+      }
+      previous = u.at;
+      if (!target) continue;
+      target.tokens = { input: u.input_tokens, output: u.output_tokens, cacheRead: u.cache_read_tokens, cacheWrite: u.cache_write_tokens };
+    }
   }
 
   usage(q: UsageQuery): UsageReport {
@@ -220,6 +265,7 @@ export class HistoryQueries {
       byAgent: by('agent_kind'),
       byModel: by('model'),
       byProject: by('project_key').map((r) => ({ ...r, name: r.key ? (names.get(r.key) ?? 'removed project') : 'no project' })),
+      ...(this.timeZone() ? { timeZone: this.timeZone() } : {}),
     };
   }
 

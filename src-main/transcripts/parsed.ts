@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+
 /** What a transcript parser produces from some lines (or a whole file); the store turns it into rows. */
 
 /** The agents whose transcripts Pitwall reads. */
@@ -14,12 +16,15 @@ export interface SessionFacts {
   models?: string[];
 }
 
-/** One message row: a user prompt, an assistant reply, or the assistant's thinking. */
+/**
+ * One message row: a user prompt, an assistant reply, the assistant's thinking, or a prompt one agent
+ * gave another (a subagent's task: the agent's delegation, not something the person typed).
+ */
 export interface ParsedMessage {
-  /** Unique within the session and stable across re-reads: the idempotency key. */
+  /** What the row is (the agent's own id for it, or a hash of its content): the same in any file that holds it. */
   key: string;
   role: 'user' | 'assistant';
-  kind: 'text' | 'thinking';
+  kind: 'text' | 'thinking' | 'delegation';
   text: string;
   sequence: number;
   timestamp: number | null;
@@ -44,16 +49,23 @@ export interface ParsedToolEvent {
 
 /** Token usage of one model response. */
 export interface ParsedUsage {
-  /** Globally unique key: a response repeated over lines or copied into another file is counted once. */
+  /** The response itself (its id, or its time and counts): a response repeated over lines, copied or replayed into another file is counted once. */
   key: string;
-  timestamp: number | null;
+  /** When the response was made; a usage without one is not counted (a problem is recorded instead). */
+  timestamp: number;
   model: string;
   input: number;
   output: number;
   cacheRead: number;
   cacheWrite: number;
-  /** `max`: the same response seen again keeps the largest counts (Claude streams growing output counts). `replace`: the latest wins (a rewritten file). */
-  merge: 'max' | 'replace';
+  /**
+   * Which of two sightings of the same response counts (each rule independent of the order files are read):
+   * `max`: the most complete (Claude streams growing counts), then the earliest; `earliest`: the earliest;
+   * `replace`: the latest read (a rewritten whole file).
+   */
+  merge: 'max' | 'earliest' | 'replace';
+  /** A copy in a side conversation (Claude's sidechain): the main conversation's sighting wins. */
+  sidechain?: boolean;
 }
 
 /** Something in the file that could not be read; the rest of the file is still ingested. */
@@ -96,8 +108,25 @@ export function seenAt(session: SessionFacts, at: number | null): void {
 /** Adds a model to the session's list once. */
 export function usedModel(session: SessionFacts, model: string | null | undefined): void {
   if (!model || model === '<synthetic>') return;
+  const name = normalizeModel(model);
   session.models ??= [];
-  if (!session.models.includes(model)) session.models.push(model);
+  if (!session.models.includes(name)) session.models.push(name);
+}
+
+/**
+ * One name per model, written the way its vendor writes it: a provider prefix (`copilot/`,
+ * `anthropic/`, `models/`) goes, and Anthropic's names use hyphens between version digits
+ * (`claude-opus-4.6` from Copilot is `claude-opus-4-6`), where OpenAI's and Google's use dots.
+ */
+export function normalizeModel(model: string): string {
+  let name = model.trim().toLowerCase().replace(/^(copilot|anthropic|openai|google|models|vertex_ai|github)\//, '');
+  if (name.startsWith('claude-')) name = name.replace(/(\d)\.(\d)/g, '$1-$2');
+  return name;
+}
+
+/** A short stable hash of a row's content: its key when the agent gave it no id. */
+export function contentKey(...parts: unknown[]): string {
+  return `h:${crypto.createHash('sha1').update(JSON.stringify(parts)).digest('hex').slice(0, 20)}`;
 }
 
 /** A one-line title from a prompt. */

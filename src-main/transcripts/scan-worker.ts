@@ -12,6 +12,8 @@ export interface ScanWorkerData {
   migrationsDir: string;
   nativeBinding: string | null;
   roots: TranscriptRoot[];
+  /** The zone usage days are counted in (`local` or an IANA name); the rollup is rebuilt first when it was built in another. */
+  timeZone?: string;
 }
 
 /** Messages the worker posts. */
@@ -31,7 +33,8 @@ async function run(): Promise<void> {
   // Listening for 'stop' must not keep the worker alive once the scan is done.
   parentPort?.unref();
   try {
-    const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite));
+    const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite), { timeZone: data.timeZone ?? 'local' });
+    store.useTimeZone(data.timeZone ?? 'local');
     await scanTranscripts(
       data.roots,
       new TranscriptIngester(store),

@@ -23,6 +23,8 @@ export interface IngestResult {
 
 /** Lines longer than this are skipped with a problem recorded, never held in memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** A file untouched for this long has stopped changing: a last line without its newline is not being written any more. */
+export const QUIET_MS = 10_000;
 /** Whole-file sources (VS Code) larger than this are refused with a problem. */
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 /** Rows are written in transactions of about this many bytes of input. */
@@ -157,16 +159,18 @@ export class TranscriptIngester {
     const pathId = parser.sessionIdFromPath(file);
     if (replaced) {
       offset = 0;
-      state = parser.initialState(pathId);
+      state = parser.initialState(pathId, file);
       head = null;
     }
     let out = emptyOutput();
     let batchStart = offset;
     let problems = 0;
+    let restart = replaced;
     let sessionId: string | null = cursor?.sessionId ?? null;
     const flush = async (end: number): Promise<void> => {
       if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
-      const externalId = pathId ?? parser.sessionId(state);
+      // The lines say whose session this is (a copy under another name is the same one); the path only when they cannot.
+      const externalId = parser.sessionId(state) ?? pathId;
       if (source === 'gemini' && !out.session.cwd && out.messages.length > 0) out.session.cwd = this.geminiFolder(file) ?? undefined;
       problems += out.problems.length;
       sessionId =
@@ -177,9 +181,11 @@ export class TranscriptIngester {
           externalId,
           output: out,
           reconcile: false,
+          restart,
         }) ?? sessionId;
       out = emptyOutput();
       batchStart = end;
+      restart = false;
     };
     for await (const line of readLines(file, offset, MAX_LINE_BYTES)) {
       if (line.kind === 'oversize') {
@@ -190,9 +196,41 @@ export class TranscriptIngester {
       offset = line.end;
       if (offset - batchStart >= BATCH_BYTES) await flush(offset);
     }
+    offset = await this.lastLine(file, parser, stat, offset, state, out);
     await flush(offset);
     const from = replaced ? 0 : startOffset;
     return { path: file, outcome: replaced || offset > from ? 'ingested' : 'unchanged', sessionId, bytes: offset - from, problems };
+  }
+
+  /**
+   * A last line without its newline: read when it is a whole JSON value (a JSON object cannot be cut
+   * short and still parse), else left for the writer to finish, and recorded as a problem once the file
+   * has stopped changing. Answers where the read ends.
+   */
+  private async lastLine(file: string, parser: LineParser<unknown>, stat: fs.Stats, offset: number, state: unknown, out: ParseOutput): Promise<number> {
+    const rest = stat.size - offset;
+    if (rest <= 0) return offset;
+    const quiet = Date.now() - stat.mtimeMs >= QUIET_MS;
+    if (rest > MAX_LINE_BYTES) {
+      if (quiet) out.problems.push({ offset, reason: `the last line (${rest} bytes, no newline) is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB limit; skipped` });
+      return quiet ? stat.size : offset;
+    }
+    const tail = await readFrom(file, offset);
+    const text = tail.toString('utf8').replace(/\r$/, '');
+    if (text.trim() === '') return offset + tail.length;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (quiet) out.problems.push({ offset, reason: `the last line (${rest} bytes) has no newline and is not complete JSON: the file stopped changing before it was finished` });
+      return offset;
+    }
+    try {
+      parser.parseLine(value, lineContext(offset), state, out);
+    } catch (error) {
+      out.problems.push({ offset, reason: (error as Error).message });
+    }
+    return offset + tail.length;
   }
 
   private async ingestWhole(file: string, source: TranscriptSourceId, stat: fs.Stats, cursor: FileCursor | null): Promise<IngestResult> {
@@ -212,13 +250,15 @@ export class TranscriptIngester {
       const from = resume?.offset ?? 0;
       const buffer = await readFrom(file, from);
       bytesRead = buffer.length;
-      // Only complete lines: the last one may still be being written.
-      const complete = buffer.lastIndexOf(10) + 1;
+      // Only complete lines: the last one may still be being written, unless it is already whole JSON.
+      let complete = buffer.lastIndexOf(10) + 1;
+      if (complete < buffer.length && isWholeJson(buffer.toString('utf8', complete))) complete = buffer.length;
       consumed = from + complete;
       const lines: { text: string; offset: number }[] = [];
       let start = 0;
       while (start < complete) {
-        const end = buffer.indexOf(10, start);
+        const newline = buffer.indexOf(10, start);
+        const end = newline === -1 || newline >= complete ? complete : newline;
         lines.push({ text: buffer.toString('utf8', start, end), offset: from + start });
         start = end + 1;
       }
@@ -260,6 +300,9 @@ export class TranscriptIngester {
       externalId,
       output,
       reconcile: true,
+      // A VS Code session is its whole state: requests it no longer holds were removed or undone.
+      prune: source === 'vscode-copilot',
+      restart: true,
     });
     return { path: file, outcome: 'ingested', sessionId, bytes: bytesRead, problems: output.problems.length };
   }
@@ -267,6 +310,16 @@ export class TranscriptIngester {
   private retryLater(base: Omit<FileCursor, 'offset' | 'status' | 'sessionId' | 'problemCount'>, cursor: FileCursor | null): IngestResult {
     this.store.recordProblems({ ...base, offset: cursor?.offset ?? 0, status: 'retrying' }, []);
     return { path: base.path, outcome: 'partial', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 0 };
+  }
+}
+
+function isWholeJson(text: string): boolean {
+  if (text.trim() === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,7 @@ import type { TranscriptSourceId } from './parsed';
 import { projectResolverFor } from './project-resolver';
 import type { ScanWorkerData, ScanWorkerMessage } from './scan-worker';
 import { TranscriptIngester } from './transcript-ingester';
-import { isIgnoredDir, isTranscriptFile, rootDepth, type TranscriptRoot } from './transcript-sources';
+import { isIgnoredDir, isShadowedArchive, isTranscriptFile, rootDepth, type TranscriptRoot } from './transcript-sources';
 import { TranscriptStore } from './transcript-store';
 
 /** A running first scan, as the service sees it (a worker thread in the app). */
@@ -41,6 +41,7 @@ export interface TranscriptServiceOptions {
  * change read as it happens. Changes seen during the scan wait for it, so one file is never read twice at once.
  */
 export class TranscriptService implements Disposable {
+  private readonly store: TranscriptStore;
   private readonly ingester: TranscriptIngester;
   private watchers: FSWatcher[] = [];
   private readonly watchedPaths = new Set<string>();
@@ -53,6 +54,8 @@ export class TranscriptService implements Disposable {
   private changedSessions = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
   private rootPoll: NodeJS.Timeout | null = null;
+  private reattributeTimer: NodeJS.Timeout | null = null;
+  private readonly subscriptions: Disposable[] = [];
   private disposed = false;
 
   constructor(
@@ -61,7 +64,9 @@ export class TranscriptService implements Disposable {
     private readonly settings: SettingsService,
     private readonly options: TranscriptServiceOptions,
   ) {
-    this.ingester = new TranscriptIngester(new TranscriptStore(sqlite, projectResolverFor(sqlite)));
+    // The scan worker rebuilds the rollup when the zone changed; this store only counts new days in it.
+    this.store = new TranscriptStore(sqlite, projectResolverFor(sqlite), { timeZone: settings.get().usageTimeZone });
+    this.ingester = new TranscriptIngester(this.store);
   }
 
   /** Every root: the defaults and the ones added, with whether each is on and exists. */
@@ -101,6 +106,17 @@ export class TranscriptService implements Disposable {
 
   /** Starts watching and the first scan. */
   start(): void {
+    // Sessions follow their folder to a project added, moved or removed later; usage days follow the zone setting.
+    this.subscriptions.push(
+      this.events.on('projects:changed', () => this.reattributeSoon()),
+      this.events.on('worktrees:changed', () => this.reattributeSoon()),
+      this.events.on('settings:changed', () => {
+        const zone = this.settings.get().usageTimeZone;
+        if (zone === this.store.timeZone()) return;
+        this.store.useTimeZone(zone, false);
+        void this.restart();
+      }),
+    );
     this.watchRoots();
     this.startScan();
     // Roots that do not exist yet (a CLI installed later) are picked up when they appear.
@@ -109,6 +125,20 @@ export class TranscriptService implements Disposable {
       if (missing) void this.restart();
     }, 10_000);
     this.rootPoll.unref();
+  }
+
+  /** Re-attributes sessions to projects shortly after a change (a worktree created makes a burst of events). */
+  private reattributeSoon(): void {
+    if (this.disposed || this.reattributeTimer) return;
+    this.reattributeTimer = setTimeout(() => {
+      this.reattributeTimer = null;
+      if (this.disposed) return;
+      try {
+        for (const id of this.store.reattribute()) this.sessionChanged(id);
+      } catch (error) {
+        console.error('[transcripts] re-attributing sessions to projects failed', error);
+      }
+    }, 50);
   }
 
   private async restart(): Promise<void> {
@@ -120,7 +150,13 @@ export class TranscriptService implements Disposable {
 
   private startScan(): void {
     const roots = this.activeRoots();
-    const scan = this.options.launchScan({ dbFile: this.options.dbFile, migrationsDir: this.options.migrationsDir, nativeBinding: this.options.nativeBinding, roots });
+    const scan = this.options.launchScan({
+      dbFile: this.options.dbFile,
+      migrationsDir: this.options.migrationsDir,
+      nativeBinding: this.options.nativeBinding,
+      roots,
+      timeZone: this.store.timeZone(),
+    });
     this.scan = scan;
     let progress: TranscriptScanProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0, done: false, error: null };
     this.progressNow = progress;
@@ -157,7 +193,7 @@ export class TranscriptService implements Disposable {
         ignored: (p, stats) => (stats?.isDirectory() ? isIgnoredDir(root, p) : stats?.isFile() ? !isTranscriptFile(root, p) : false),
       });
       const onFile = (file: string): void => {
-        if (isTranscriptFile(root, file)) this.schedule(file, root.source);
+        if (isTranscriptFile(root, file) && !isShadowedArchive(root, file)) this.schedule(file, root.source);
       };
       watcher.on('add', onFile).on('change', onFile);
       watcher.on('error', (error) => console.error(`[transcripts] watching ${root.path} failed`, error));
@@ -235,6 +271,8 @@ export class TranscriptService implements Disposable {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const s of this.subscriptions.splice(0)) await s.dispose();
+    if (this.reattributeTimer) clearTimeout(this.reattributeTimer);
     if (this.rootPoll) clearInterval(this.rootPoll);
     if (this.changedTimer) clearTimeout(this.changedTimer);
     await this.stopWatching();

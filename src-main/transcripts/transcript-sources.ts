@@ -13,22 +13,52 @@ export interface TranscriptRoot {
 /** The folders products of the VS Code family keep their user data in. */
 const VSCODE_PRODUCTS = ['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf'];
 
-/** The default roots of every source on this platform (whether or not they exist). */
+/** Comma-separated folders of an environment variable (as Claude Code and Codex read theirs), or null when unset. */
+function folderList(value: string | undefined): string[] | null {
+  const list = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return list.length > 0 ? list.map((p) => path.resolve(p)) : null;
+}
+
+/**
+ * The default roots of every source on this platform (whether or not they exist). Claude Code: each
+ * folder of `CLAUDE_CONFIG_DIR` (a comma-separated list), else both `~/.config/claude` (the newer
+ * default) and `~/.claude`. Codex: each `CODEX_HOME` (or `~/.codex`), with its `sessions` and
+ * `archived_sessions`.
+ */
 export function defaultTranscriptRoots(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): TranscriptRoot[] {
-  const claude = env.CLAUDE_CONFIG_DIR?.split(',')[0]?.trim() || path.join(home, '.claude');
-  const codex = env.CODEX_HOME || path.join(home, '.codex');
+  const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config');
+  const claude = folderList(env.CLAUDE_CONFIG_DIR) ?? [path.join(xdg, 'claude'), path.join(home, '.claude')];
+  const codex = folderList(env.CODEX_HOME) ?? [path.join(home, '.codex')];
   const appData =
     platform === 'darwin'
       ? path.join(home, 'Library', 'Application Support')
       : platform === 'win32'
         ? (env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
-        : (env.XDG_CONFIG_HOME ?? path.join(home, '.config'));
-  return [
-    { source: 'claude-code', path: path.join(claude, 'projects') },
-    { source: 'codex', path: path.join(codex, 'sessions') },
+        : xdg;
+  const roots: TranscriptRoot[] = [
+    ...claude.map((dir): TranscriptRoot => ({ source: 'claude-code', path: path.join(dir, 'projects') })),
+    ...codex.flatMap((dir): TranscriptRoot[] => [
+      { source: 'codex', path: path.join(dir, 'sessions') },
+      { source: 'codex', path: path.join(dir, 'archived_sessions') },
+    ]),
     { source: 'gemini', path: path.join(home, '.gemini', 'tmp') },
     ...VSCODE_PRODUCTS.map((product): TranscriptRoot => ({ source: 'vscode-copilot', path: path.join(appData, product, 'User') })),
   ];
+  return roots.filter((r, i) => roots.findIndex((o) => o.path === r.path) === i);
+}
+
+/**
+ * True for an archived Codex rollout whose active copy is still in the sessions folder (the same name,
+ * in its date folder or at the same place): as ccusage, the active copy is the one read.
+ */
+export function isShadowedArchive(root: TranscriptRoot, file: string): boolean {
+  if (root.source !== 'codex' || path.basename(root.path) !== 'archived_sessions') return false;
+  const sessions = path.join(path.dirname(root.path), 'sessions');
+  const name = path.basename(file);
+  const dated = /^rollout-(\d{4})-(\d{2})-(\d{2})T/.exec(name);
+  const candidates = [path.join(sessions, path.relative(root.path, file))];
+  if (dated) candidates.push(path.join(sessions, dated[1]!, dated[2]!, dated[3]!, name));
+  return candidates.some((c) => fs.existsSync(c));
 }
 
 /** True when `file` (inside `root`) is a transcript of the root's source. */
@@ -96,7 +126,7 @@ export async function findTranscriptFiles(roots: TranscriptRoot[]): Promise<Foun
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (depth < rootDepth(root.source) && !isIgnoredDir(root, full)) await walk(root, full, depth + 1);
-      } else if (entry.isFile() && isTranscriptFile(root, full)) {
+      } else if (entry.isFile() && isTranscriptFile(root, full) && !isShadowedArchive(root, full)) {
         // A .json with a .jsonl twin was migrated (VS Code, Gemini): the .jsonl is the live one.
         if (full.endsWith('.json') && entries.some((e) => e.name === `${entry.name}l`)) continue;
         try {

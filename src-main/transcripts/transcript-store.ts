@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { newId } from '../../src-common/ids';
-import type { IngestProblem, ParseOutput, ParsedUsage, TranscriptSourceId } from './parsed';
-import { folderLister, type ProjectResolver } from './project-resolver';
+import { isMainTranscript } from './main-file';
+import { normalizeModel, type IngestProblem, type ParseOutput, type ParsedUsage, type TranscriptSourceId } from './parsed';
+import { folderLister, projectIn, type ProjectFolder, type ProjectResolver } from './project-resolver';
+import { dayFunction, effectiveZone } from './usage-days';
 
 /** Where Pitwall stopped reading a file, and the parser's state at that point. */
 export interface FileCursor {
@@ -29,9 +31,13 @@ export interface ApplyBatch {
   output: ParseOutput;
   /** A whole-file re-parse: a message whose text changed replaces the old row. */
   reconcile: boolean;
+  /** The whole session was parsed: its messages that are gone from it (removed in the IDE) are deleted. */
+  prune?: boolean;
+  /** The first batch of a read from the start of the file: its earlier problems no longer apply. */
+  restart?: boolean;
 }
 
-
+/** The first problems of a file are kept (where a damaged file goes wrong), and a count of all. */
 const MAX_KEPT_PROBLEMS = 20;
 
 function realPath(p: string): string {
@@ -42,24 +48,24 @@ function realPath(p: string): string {
   }
 }
 
-/** UTC day (YYYY-MM-DD) of an epoch-ms time. */
-export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
-
 interface SessionRow {
   id: string;
+  source: string;
+  external_id: string | null;
   title: string | null;
   cwd: string | null;
   started_at: number | null;
   ended_at: number | null;
   models: string;
   project_id: string | null;
+  transcript_path: string | null;
 }
 
 interface UsageRow {
   key: string;
+  session_id: string;
   day: string;
+  at: number | null;
   agent_kind: string;
   model: string;
   project_key: string;
@@ -67,22 +73,55 @@ interface UsageRow {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  sidechain: number;
 }
 
+const TOKEN_COLUMNS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
+
+function total(u: UsageRow): number {
+  return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
+}
+
+/** True when the output holds anything a session is made of (a batch of bookkeeping lines makes none). */
+function hasContent(out: ParseOutput): boolean {
+  const s = out.session;
+  return out.messages.length > 0 || out.toolEvents.length > 0 || out.usage.length > 0 || !!s.title || !!s.fallbackTitle || !!s.cwd || s.startedAt !== undefined;
+}
+
+/** Options of a {@link TranscriptStore}. */
+export interface TranscriptStoreOptions {
+  now?: () => number;
+  /** The zone usage days are counted in: an IANA name, or `local` (the system's). Default: `local`. */
+  timeZone?: string;
+}
+
+const SESSION_COLUMNS = 'id, source, external_id, title, cwd, started_at, ended_at, models, project_id, transcript_path';
+const ZONE_KEY = 'usage_time_zone';
+
 /**
- * Writes parsed transcript rows with prepared statements (a first scan writes millions). Every row has
- * a natural key, so writing the same lines twice changes nothing.
+ * Writes parsed transcript rows with prepared statements (a first scan writes millions). Every row is
+ * keyed by what it is (a message's or a response's own id, a tool call's id), so the same lines read
+ * twice, rewritten, copied under another name or replayed by another file change nothing.
  */
 export class TranscriptStore {
   private readonly stmts;
   private readonly applyTx: (batch: ApplyBatch) => string | null;
-  private readonly folders: () => { id: string; path: string }[];
+  private readonly folders: () => ProjectFolder[];
+  private readonly now: () => number;
+  private zone: string;
+  private day: (at: number) => string;
+  private readonly legacyChecked = new Set<string>();
+  /** The registered folders the last re-attribution was made for. */
+  private attributedFor: string | null = null;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
     private readonly resolveProject: ProjectResolver,
-    private readonly now: () => number = Date.now,
+    options: TranscriptStoreOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
+    this.zone = options.timeZone ?? 'local';
+    this.day = dayFunction(this.zone);
     const s = (sql: string) => sqlite.prepare(sql);
     this.stmts = {
       cursor: s(`SELECT path, source, size, mtime_ms AS mtimeMs, inode, offset, head_hash AS headHash, state, session_id AS sessionId, status, problem_count AS problemCount FROM transcript_files WHERE path = ?`),
@@ -92,17 +131,21 @@ export class TranscriptStore {
         ON CONFLICT(path) DO UPDATE SET source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms, inode = excluded.inode, offset = excluded.offset,
           head_hash = excluded.head_hash, state = excluded.state, session_id = coalesce(excluded.session_id, transcript_files.session_id), status = excluded.status,
           problems = excluded.problems, problem_count = excluded.problem_count, updated_at = excluded.updated_at`),
-      findSession: s(`SELECT id, title, cwd, started_at, ended_at, models, project_id FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
+      fileMtime: s(`SELECT mtime_ms AS mtime FROM transcript_files WHERE path = ?`),
+      newestOtherFile: s(`SELECT max(mtime_ms) AS m FROM transcript_files WHERE session_id = ? AND path != ?`),
+      findSession: s(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
       // An agent launched here that could not be given its session id up front (Codex, Gemini): the
       // transcript that started in its folder within a minute of it is its own.
-      launchedWithout: s(`SELECT id, title, cwd, started_at, ended_at, models, project_id FROM sessions
+      launchedWithout: s(`SELECT ${SESSION_COLUMNS} FROM sessions
         WHERE source = 'launched' AND agent_kind = @agentKind AND external_id IS NULL AND deleted_at IS NULL AND cwd IN (@cwd, @realCwd)
           AND started_at BETWEEN @at - 60000 AND @at + 60000 ORDER BY abs(started_at - @at) LIMIT 1`),
       adopt: s(`UPDATE sessions SET external_id = ?, transcript_path = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
       insertSession: s(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, external_id, status, models, transcript_path) VALUES (?, ?, ?, ?, ?, ?, 'recorded', '[]', ?)`),
       updateSession: s(`UPDATE sessions SET title = @title, cwd = @cwd, started_at = @startedAt, ended_at = @endedAt, models = @models, project_id = @projectId,
-        updated_at = @now, version = version + 1 WHERE id = @id`),
+        transcript_path = @transcriptPath, updated_at = @now, version = version + 1 WHERE id = @id`),
+      externalIdOf: s(`SELECT external_id FROM sessions WHERE id = ?`),
       messageText: s(`SELECT text FROM messages WHERE session_id = ? AND external_id = ?`),
+      messageKeys: s(`SELECT external_id FROM messages WHERE session_id = ?`),
       deleteMessage: s(`DELETE FROM messages WHERE session_id = ? AND external_id = ?`),
       insertMessage: s(`INSERT OR IGNORE INTO messages (id, created_at, updated_at, session_id, role, text, sequence, timestamp, external_id, model, kind, usage_key)
         VALUES (@id, @now, @now, @sessionId, @role, @text, @sequence, @timestamp, @key, @model, @kind, @usageKey)`),
@@ -110,15 +153,36 @@ export class TranscriptStore {
       toolFirst: s(`SELECT name FROM tool_calls WHERE session_id = ? AND external_id = ? AND status = 'called' LIMIT 1`),
       insertTool: s(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, input, output_summary, status, decided_by, turn)
         VALUES (@id, @at, @now, @sessionId, @key, @name, @input, @output, @status, 'transcript', @sequence)`),
-      usage: s(`SELECT key, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens FROM usage_records WHERE key = ?`),
-      saveUsage: s(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens)
-        VALUES (@key, @sessionId, @day, @agent_kind, @model, @project_key, @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens)
-        ON CONFLICT(key) DO UPDATE SET day = excluded.day, model = excluded.model, project_key = excluded.project_key, input_tokens = excluded.input_tokens,
-          output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens`),
+      usage: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain FROM usage_records WHERE key = ?`),
+      saveUsage: s(`INSERT INTO usage_records (key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain)
+        VALUES (@key, @session_id, @day, @at, @agent_kind, @model, @project_key, @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @sidechain)
+        ON CONFLICT(key) DO UPDATE SET session_id = excluded.session_id, day = excluded.day, at = excluded.at, agent_kind = excluded.agent_kind, model = excluded.model,
+          project_key = excluded.project_key, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+          cache_write_tokens = excluded.cache_write_tokens, sidechain = excluded.sidechain`),
+      deleteUsage: s(`DELETE FROM usage_records WHERE key = ?`),
       addDaily: s(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses)
         VALUES (@day, @agent_kind, @model, @project_key, @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @responses)
         ON CONFLICT(day, agent_kind, model, project_key) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
           cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, responses = responses + excluded.responses`),
+      dropEmptyDaily: s(`DELETE FROM usage_daily WHERE day = @day AND agent_kind = @agent_kind AND model = @model AND project_key = @project_key AND responses <= 0`),
+      // A session's usage, added to (sign 1) or taken from (sign -1) the daily rollup in one statement.
+      shiftDaily: s(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses)
+        SELECT day, agent_kind, model, project_key, @sign * sum(input_tokens), @sign * sum(output_tokens), @sign * sum(cache_read_tokens), @sign * sum(cache_write_tokens), @sign * count(*)
+        FROM usage_records WHERE session_id = @sessionId GROUP BY day, agent_kind, model, project_key
+        ON CONFLICT(day, agent_kind, model, project_key) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+          cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, responses = responses + excluded.responses`),
+      setUsageProject: s(`UPDATE usage_records SET project_key = ? WHERE session_id = ?`),
+      dropAllEmptyDaily: s(`DELETE FROM usage_daily WHERE responses <= 0`),
+      attributable: s(`SELECT id, cwd, project_id FROM sessions WHERE source != 'launched' AND deleted_at IS NULL AND cwd IS NOT NULL`),
+      setProject: s(`UPDATE sessions SET project_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+      state: s(`SELECT value FROM transcript_state WHERE key = ?`),
+      setState: s(`INSERT INTO transcript_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+      legacyCodex: s(`SELECT 1 FROM messages WHERE session_id = @id AND external_id GLOB 'line-*'
+        UNION ALL SELECT 1 FROM tool_calls WHERE session_id = @id AND external_id GLOB 'line-*'
+        UNION ALL SELECT 1 FROM usage_records WHERE key GLOB @usage LIMIT 1`),
+      legacyCodexUsage: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain FROM usage_records WHERE key GLOB ?`),
+      dropLegacyMessages: s(`DELETE FROM messages WHERE session_id = ? AND external_id GLOB 'line-*'`),
+      dropLegacyTools: s(`DELETE FROM tool_calls WHERE session_id = ? AND external_id GLOB 'line-*'`),
     };
     this.applyTx = sqlite.transaction((batch: ApplyBatch) => this.applyNow(batch));
     this.folders = folderLister(sqlite);
@@ -141,20 +205,73 @@ export class TranscriptStore {
 
   /** Records problems on a file without moving its cursor (a file that cannot be read at all). */
   recordProblems(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, problems: IngestProblem[]): void {
-    this.sqlite.transaction(() => this.saveCursor(cursor, null, problems))();
+    this.sqlite.transaction(() => this.saveCursor(cursor, null, problems, false))();
   }
 
-  private saveCursor(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, sessionId: string | null, problems: IngestProblem[]): void {
+  /**
+   * Attributes every session read from a transcript to the project whose folder holds its working
+   * folder now (after a project or worktree was added, moved or removed), and moves its usage in the
+   * rollup with it. Answers the sessions that moved.
+   */
+  reattribute(): string[] {
+    return this.sqlite.transaction(() => {
+      const folders = this.folders();
+      // Sessions are attributed as they are read: while the folders stay the same, nothing can have moved.
+      const fingerprint = JSON.stringify(folders.map((f) => [f.id, f.path]).sort());
+      if (fingerprint === this.attributedFor) return [];
+      this.attributedFor = fingerprint;
+      const moved: string[] = [];
+      for (const row of this.stmts.attributable.all() as { id: string; cwd: string; project_id: string | null }[]) {
+        const project = projectIn(folders, row.cwd);
+        if (project === row.project_id) continue;
+        this.stmts.setProject.run(project, this.now(), row.id);
+        this.moveUsage(row.id, project);
+        moved.push(row.id);
+      }
+      return moved;
+    })();
+  }
+
+  /** The zone usage days are counted in (as configured: an IANA name or `local`). */
+  timeZone(): string {
+    return this.zone;
+  }
+
+  /**
+   * Counts days in `zone` from now on, and (unless `rebuild` is false) puts every usage record on its
+   * day in that zone and rebuilds the daily rollup when it was built in another one. Answers whether it rebuilt.
+   */
+  useTimeZone(zone: string, rebuild = true): boolean {
+    this.zone = zone;
+    this.day = dayFunction(zone);
+    if (!rebuild) return false;
+    const effective = effectiveZone(zone);
+    const built = (this.stmts.state.get(ZONE_KEY) as { value: string } | undefined)?.value;
+    if (built === effective) return false;
+    this.sqlite.function('pitwall_usage_day', { deterministic: true }, (at: unknown) => this.day(Number(at)));
+    this.sqlite.transaction(() => {
+      this.sqlite.exec(`UPDATE usage_records SET day = pitwall_usage_day(at) WHERE at IS NOT NULL`);
+      this.sqlite.exec(`DELETE FROM usage_daily`);
+      this.sqlite.exec(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses)
+        SELECT day, agent_kind, model, project_key, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), count(*)
+        FROM usage_records WHERE true GROUP BY day, agent_kind, model, project_key`);
+      this.stmts.setState.run(ZONE_KEY, effective);
+    })();
+    return true;
+  }
+
+  private saveCursor(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, sessionId: string | null, problems: IngestProblem[], restart: boolean): void {
     // Runs once per batch of a scan: one small read, and the kept problems are parsed only when some are added.
     const previous = this.stmts.problems.get(cursor.path) as { status: string; problemCount: number; problems: string } | undefined;
-    const kept = problems.length > 0 ? JSON.stringify([...(JSON.parse(previous?.problems ?? '[]') as IngestProblem[]), ...problems].slice(-MAX_KEPT_PROBLEMS)) : (previous?.problems ?? '[]');
+    const before = restart ? undefined : previous;
+    const kept = problems.length > 0 ? JSON.stringify([...(JSON.parse(before?.problems ?? '[]') as IngestProblem[]), ...problems].slice(0, MAX_KEPT_PROBLEMS)) : (before?.problems ?? '[]');
     this.stmts.saveCursor.run({
       ...cursor,
       sessionId,
-      // A file once found with problems stays marked until its problems are looked at in diagnostics.
-      status: cursor.status !== 'ok' ? cursor.status : problems.length > 0 || previous?.status === 'problem' ? 'problem' : 'ok',
+      // A file once found with problems stays marked until it is read again from its start.
+      status: cursor.status !== 'ok' ? cursor.status : problems.length > 0 || before?.status === 'problem' ? 'problem' : 'ok',
       problems: kept,
-      problemCount: (previous?.problemCount ?? 0) + problems.length,
+      problemCount: (before?.problemCount ?? 0) + problems.length,
       updatedAt: this.now(),
     });
   }
@@ -163,78 +280,164 @@ export class TranscriptStore {
     const { output } = batch;
     const now = this.now();
     let sessionId: string | null = null;
-    if (batch.externalId) {
+    if (batch.externalId && hasContent(output)) {
       const session = this.session(batch, now);
       sessionId = session.id;
-      const projectKey = session.project_id ?? '';
       for (const m of output.messages) {
         if (batch.reconcile || m.replace) {
           const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string } | undefined;
           if (existing && existing.text === m.text) continue;
           if (existing) this.stmts.deleteMessage.run(sessionId, m.key);
         }
-        this.stmts.insertMessage.run({ id: newId(), now, sessionId, role: m.role, text: m.text, sequence: m.sequence, timestamp: m.timestamp, key: m.key, model: m.model, kind: m.kind, usageKey: m.usageKey });
+        this.stmts.insertMessage.run({ id: newId(), now, sessionId, role: m.role, text: m.text, sequence: m.sequence, timestamp: m.timestamp, key: m.key, model: m.model === null ? null : normalizeModel(m.model), kind: m.kind, usageKey: m.usageKey });
       }
+      if (batch.prune) this.prune(batch, sessionId);
       for (const t of output.toolEvents) {
         if (this.stmts.toolExists.get(sessionId, t.key, t.status)) continue;
         const name = t.name ?? (this.stmts.toolFirst.get(sessionId, t.key) as { name: string } | undefined)?.name ?? 'tool';
         // An ingested call is dated by its line, so the timeline can place it among the messages.
         this.stmts.insertTool.run({ id: newId(), now, at: t.timestamp ?? now, sessionId, key: t.key, name, input: t.input ?? '{}', output: t.output, status: t.status, sequence: t.sequence });
       }
-      for (const u of output.usage) this.usage(u, sessionId, batch.agentKind, projectKey, session.started_at ?? now);
+      for (const u of output.usage) this.usage(u, session, batch.agentKind);
     }
-    this.saveCursor(batch.cursor, sessionId, output.problems);
+    this.saveCursor(batch.cursor, sessionId, output.problems, batch.restart === true);
     return sessionId;
   }
 
+  /**
+   * Deletes the session's messages that its whole-session parse no longer holds (a request removed or
+   * undone in VS Code). Tool calls stay: they ran. Usage stays: it was spent. A file older than another
+   * copy of the same session prunes nothing.
+   */
+  private prune(batch: ApplyBatch, sessionId: string): void {
+    const newest = (this.stmts.newestOtherFile.get(sessionId, batch.cursor.path) as { m: number | null }).m;
+    if (newest !== null && newest > batch.cursor.mtimeMs) return;
+    const keep = new Set(batch.output.messages.map((m) => m.key));
+    for (const { external_id: key } of this.stmts.messageKeys.all(sessionId) as { external_id: string | null }[]) {
+      if (key !== null && !keep.has(key)) this.stmts.deleteMessage.run(sessionId, key);
+    }
+  }
+
   private session(batch: ApplyBatch, now: number): SessionRow {
-    let row = this.stmts.findSession.get(batch.externalId, batch.agentKind) as SessionRow | undefined;
+    const externalId = batch.externalId!;
+    let row = this.stmts.findSession.get(externalId, batch.agentKind) as SessionRow | undefined;
     const facts = batch.output.session;
     if (!row && facts.cwd && facts.startedAt !== undefined) {
       row = this.stmts.launchedWithout.get({ agentKind: batch.agentKind, cwd: facts.cwd, realCwd: realPath(facts.cwd), at: facts.startedAt }) as SessionRow | undefined;
-      if (row) this.stmts.adopt.run(batch.externalId, batch.cursor.path, now, row.id);
+      if (row) {
+        this.stmts.adopt.run(externalId, batch.cursor.path, now, row.id);
+        row = { ...row, external_id: externalId, transcript_path: batch.cursor.path };
+      }
     }
     if (!row) {
       const id = newId();
-      this.stmts.insertSession.run(id, now, now, batch.source, batch.agentKind, batch.externalId, batch.cursor.path);
-      row = { id, title: null, cwd: null, started_at: null, ended_at: null, models: '[]', project_id: null };
+      this.stmts.insertSession.run(id, now, now, batch.source, batch.agentKind, externalId, batch.cursor.path);
+      row = { id, source: batch.source, external_id: externalId, title: null, cwd: null, started_at: null, ended_at: null, models: '[]', project_id: null, transcript_path: batch.cursor.path };
     }
+    if (batch.source === 'codex') this.dropLegacyCodexRows(row);
+    // The session's own file decides its title, folder and path; a subagent's file or a copy read first only fills gaps.
+    const main = isMainTranscript(batch.source, batch.cursor.path, externalId);
+    const mainKnown = row.transcript_path !== null && isMainTranscript(batch.source, row.transcript_path, externalId);
+    // Two files can both be the session's own (VS Code copies a session when a workspace moves): the newest one is.
+    const takeOver = main && (!mainKnown || (row.transcript_path !== batch.cursor.path && this.fileMtime(row.transcript_path!) < batch.cursor.mtimeMs));
     const models = JSON.parse(row.models) as string[];
     const addedModel = (facts.models ?? []).some((m) => !models.includes(m));
     for (const m of facts.models ?? []) if (!models.includes(m)) models.push(m);
+    const decides = main || !mainKnown;
     const next = {
-      title: facts.title ?? row.title ?? facts.fallbackTitle ?? null,
-      cwd: row.cwd ?? facts.cwd ?? null,
+      title: decides ? (facts.title ?? (takeOver ? (facts.fallbackTitle ?? row.title) : (row.title ?? facts.fallbackTitle)) ?? null) : row.title,
+      cwd: takeOver ? (facts.cwd ?? row.cwd) : (row.cwd ?? facts.cwd ?? null),
       startedAt: facts.startedAt !== undefined && (row.started_at === null || facts.startedAt < row.started_at) ? facts.startedAt : row.started_at,
       endedAt: facts.endedAt !== undefined && (row.ended_at === null || facts.endedAt > row.ended_at) ? facts.endedAt : row.ended_at,
       projectId: row.project_id,
+      transcriptPath: takeOver ? batch.cursor.path : row.transcript_path,
     };
-    if (!next.projectId && next.cwd) next.projectId = this.resolveProject(next.cwd);
-    const changed = next.title !== row.title || next.cwd !== row.cwd || next.startedAt !== row.started_at || next.endedAt !== row.ended_at || addedModel || next.projectId !== row.project_id;
+    // A session launched here belongs to the project it was launched in; one read from a file, to the folder it ran in.
+    if (row.source !== 'launched' && next.cwd && (next.cwd !== row.cwd || !next.projectId)) next.projectId = this.resolveProject(next.cwd);
+    const changed =
+      next.title !== row.title || next.cwd !== row.cwd || next.startedAt !== row.started_at || next.endedAt !== row.ended_at || addedModel || next.projectId !== row.project_id || next.transcriptPath !== row.transcript_path;
     if (changed) {
       this.stmts.updateSession.run({ ...next, models: JSON.stringify(models), now, id: row.id });
-      row = { ...row, title: next.title, cwd: next.cwd, started_at: next.startedAt, ended_at: next.endedAt, models: JSON.stringify(models), project_id: next.projectId };
+      if (next.projectId !== row.project_id) this.moveUsage(row.id, next.projectId);
+      row = { ...row, title: next.title, cwd: next.cwd, started_at: next.startedAt, ended_at: next.endedAt, models: JSON.stringify(models), project_id: next.projectId, transcript_path: next.transcriptPath };
     }
     return row;
   }
 
-  private usage(u: ParsedUsage, sessionId: string, agentKind: string, projectKey: string, fallbackAt: number): void {
+  /** When a file read before was last changed (0 when it was never read). */
+  private fileMtime(file: string): number {
+    return (this.stmts.fileMtime.get(file) as { mtime: number } | undefined)?.mtime ?? 0;
+  }
+
+  /** Moves a session's usage records to `project` and their tokens in the rollup with them. */
+  private moveUsage(sessionId: string, project: string | null): void {
+    this.stmts.shiftDaily.run({ sign: -1, sessionId });
+    this.stmts.setUsageProject.run(project ?? '', sessionId);
+    this.stmts.shiftDaily.run({ sign: 1, sessionId });
+    this.stmts.dropAllEmptyDaily.run();
+  }
+
+  /**
+   * Rows an older Pitwall keyed by byte offset (`line-<offset>`, `codex:<session>@<offset>`): a rollout
+   * read again would add them a second time under their real keys, so they go first (once per session).
+   */
+  private dropLegacyCodexRows(row: SessionRow): void {
+    if (this.legacyChecked.has(row.id)) return;
+    this.legacyChecked.add(row.id);
+    const usage = `codex:${row.external_id ?? ''}@*`;
+    if (!this.stmts.legacyCodex.get({ id: row.id, usage })) return;
+    this.stmts.dropLegacyMessages.run(row.id);
+    this.stmts.dropLegacyTools.run(row.id);
+    for (const old of this.stmts.legacyCodexUsage.all(usage) as UsageRow[]) {
+      this.stmts.deleteUsage.run(old.key);
+      this.subtractDaily(old);
+    }
+  }
+
+  private subtractDaily(old: UsageRow): void {
+    this.stmts.addDaily.run({ ...old, input_tokens: -old.input_tokens, output_tokens: -old.output_tokens, cache_read_tokens: -old.cache_read_tokens, cache_write_tokens: -old.cache_write_tokens, responses: -1 });
+    this.stmts.dropEmptyDaily.run(old);
+  }
+
+  /**
+   * Whether a new sighting of a response replaces the one on record. Every rule compares the two
+   * sightings themselves, never which was read first: the main conversation's over a side
+   * conversation's copy, the most complete (`max`), the earliest, then the session whose id sorts first.
+   */
+  private wins(merge: ParsedUsage['merge'], next: UsageRow, old: UsageRow, externalId: string | null): boolean {
+    if (merge === 'replace') return true;
+    if (next.sidechain !== old.sidechain) return old.sidechain === 1;
+    if (merge === 'max' && total(next) !== total(old)) return total(next) > total(old);
+    if (old.at === null) return true;
+    if (next.at !== old.at) return next.at! < old.at;
+    if (next.session_id === old.session_id) return false;
+    const other = (this.stmts.externalIdOf.get(old.session_id) as { external_id: string | null } | undefined)?.external_id ?? '';
+    return (externalId ?? '') < other;
+  }
+
+  private usage(u: ParsedUsage, session: SessionRow, agentKind: string): void {
     const old = this.stmts.usage.get(u.key) as UsageRow | undefined;
-    const pick = (before: number | undefined, value: number) => (u.merge === 'max' && before !== undefined ? Math.max(before, value) : value);
     const next: UsageRow = {
       key: u.key,
-      day: old && u.merge === 'max' ? old.day : utcDay(u.timestamp ?? fallbackAt),
+      session_id: session.id,
+      day: this.day(u.timestamp),
+      at: u.timestamp,
       agent_kind: agentKind,
-      model: old && u.merge === 'max' ? old.model : u.model,
-      project_key: old?.project_key ?? projectKey,
-      input_tokens: pick(old?.input_tokens, u.input),
-      output_tokens: pick(old?.output_tokens, u.output),
-      cache_read_tokens: pick(old?.cache_read_tokens, u.cacheRead),
-      cache_write_tokens: pick(old?.cache_write_tokens, u.cacheWrite),
+      model: normalizeModel(u.model),
+      project_key: session.project_id ?? '',
+      input_tokens: u.input,
+      output_tokens: u.output,
+      cache_read_tokens: u.cacheRead,
+      cache_write_tokens: u.cacheWrite,
+      sidechain: u.sidechain ? 1 : 0,
     };
-    if (old && (['day', 'model', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const).every((k) => old[k] === next[k])) return;
-    this.stmts.saveUsage.run({ ...next, sessionId });
-    if (old) this.stmts.addDaily.run({ ...old, input_tokens: -old.input_tokens, output_tokens: -old.output_tokens, cache_read_tokens: -old.cache_read_tokens, cache_write_tokens: -old.cache_write_tokens, responses: -1 });
+    if (old) {
+      if (!this.wins(u.merge, next, old, session.external_id)) return;
+      const same = (['session_id', 'day', 'at', 'model', 'project_key', 'sidechain', ...TOKEN_COLUMNS] as const).every((k) => old[k] === next[k]);
+      if (same) return;
+    }
+    this.stmts.saveUsage.run(next);
+    if (old) this.subtractDaily(old);
     this.stmts.addDaily.run({ ...next, responses: 1 });
   }
 }

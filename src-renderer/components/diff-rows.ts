@@ -21,7 +21,9 @@ export function diffRows(files: DiffFile[], mode: 'unified' | 'split', expanded:
     const open = file.collapsed ? expanded.has(fileIndex) : !expanded.has(-fileIndex - 1);
     if (!open) return;
     if (file.binary) rows.push({ kind: 'note', fileIndex, text: 'Binary file' });
-    else if (file.hunks.length === 0) rows.push({ kind: 'note', fileIndex, text: file.status === 'renamed' ? 'Renamed without changes' : file.oldMode !== file.newMode ? `Mode ${file.oldMode} → ${file.newMode}` : 'No content changes' });
+    else if (file.hunks.length === 0) rows.push({ kind: 'note', fileIndex, text: file.status === 'renamed' ? 'Renamed without changes' : file.status === 'copied' ? 'Copied without changes' : file.oldMode !== file.newMode ? `Mode ${file.oldMode} → ${file.newMode}` : 'No content changes' });
+    else if (file.newMode === '160000' || file.oldMode === '160000') rows.push({ kind: 'note', fileIndex, text: 'Submodule: the line is the commit it points at' });
+    else if (file.newMode === '120000' || file.oldMode === '120000') rows.push({ kind: 'note', fileIndex, text: 'Symbolic link: the lines are its target' });
     file.hunks.forEach((hunk, hunkIndex) => {
       rows.push({ kind: 'hunk', fileIndex, hunkIndex, header: hunk.header });
       if (mode === 'unified') {

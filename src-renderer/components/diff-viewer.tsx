@@ -14,6 +14,11 @@ export interface LineComment {
   text: string;
 }
 
+/** A name on one line: the tabs and newlines a file name may hold are shown as git writes them. */
+function shown(name: string): string {
+  return name.replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
 function fileName(f: DiffFile): string {
   return f.newPath ?? f.oldPath ?? '(unknown)';
 }
@@ -131,7 +136,9 @@ export function DiffViewer({ diff, onComment, opener }: { diff: WorktreeDiff; on
         const header = (
           <button type="button" className="diff-file-header" onClick={() => toggle(row.fileIndex, row.file.collapsed)} aria-expanded={row.file.collapsed ? expanded.has(row.fileIndex) : !expanded.has(-row.fileIndex - 1)}>
             <span className={`file-status status-${row.file.status}`}>{row.file.status}</span>
-            <span className="mono">{row.file.status === 'renamed' ? `${row.file.oldPath} → ${row.file.newPath}` : path}</span>
+            <span className="mono diff-file-name" title={shown(row.file.status === 'renamed' || row.file.status === 'copied' ? `${row.file.oldPath} → ${row.file.newPath}` : path)}>
+              {shown(row.file.status === 'renamed' || row.file.status === 'copied' ? `${row.file.oldPath} → ${row.file.newPath}` : path)}
+            </span>
             <span className="add">+{row.file.additions}</span>
             <span className="del">−{row.file.deletions}</span>
             {row.file.collapsed ? <span className="muted small">collapsed by default</span> : null}
@@ -188,9 +195,9 @@ export function DiffViewer({ diff, onComment, opener }: { diff: WorktreeDiff; on
         <ul>
           {diff.files.map((f, i) => (
             <li key={`${fileName(f)}-${i}`}>
-              <button type="button" className="tree-item" onClick={() => scrollToFile(i)} title={fileName(f)}>
+              <button type="button" className="tree-item" onClick={() => scrollToFile(i)} title={shown(fileName(f))}>
                 <span className={`dot status-${f.status}`} aria-hidden="true" />
-                <span className="mono ellipsis">{fileName(f)}</span>
+                <span className="mono ellipsis">{shown(fileName(f))}</span>
                 <span className="add small">+{f.additions}</span>
                 <span className="del small">−{f.deletions}</span>
               </button>

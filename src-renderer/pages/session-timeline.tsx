@@ -36,6 +36,7 @@ function Entry({ entry }: { entry: TimelineEntry }) {
           <summary>
             <span className="mono">{entry.name}</span> <StatusBadge status={entry.status} />
             <span className="small muted"> {formatTime(entry.timestamp)}</span>
+            {entry.tokens ? <span className="small muted tokens" title="Tokens of the response that made this call">{tokenLine(entry.tokens)}</span> : null}
           </summary>
           <div className="small muted">Input</div>
           <pre>{prettyJson(entry.input)}</pre>
@@ -59,6 +60,18 @@ function Entry({ entry }: { entry: TimelineEntry }) {
       </li>
     );
   }
+  if (entry.kind === 'delegation') {
+    return (
+      <li className="tl-delegation">
+        <details>
+          <summary className="small">
+            <strong>Delegated to a subagent</strong> <span className="muted">{formatTime(entry.timestamp)}</span>
+          </summary>
+          <Markdown text={entry.text} />
+        </details>
+      </li>
+    );
+  }
   return (
     <li className={`tl-message tl-${entry.role}`}>
       <div className="small muted row">
@@ -72,7 +85,7 @@ function Entry({ entry }: { entry: TimelineEntry }) {
   );
 }
 
-/** A session's timeline: messages as Markdown, thinking collapsed, tool calls with input and output. */
+/** A session's timeline: messages as Markdown, thinking and subagent prompts collapsed, tool calls with input and output. */
 export function SessionTimeline({ sessionId }: { sessionId: string }) {
   const timeline = useResource(
     () => getClient().api.history.timeline({ sessionId }),

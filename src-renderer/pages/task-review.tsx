@@ -60,7 +60,11 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
         </button>
       </header>
       {task.description ? <p className="muted">{task.description}</p> : null}
-      {task.gateDetail ? <p className="note" role="status">{task.gateDetail}</p> : null}
+      {task.gateDetail ? (
+        <p className={error && task.gateDetail.includes(error) ? 'field-error' : 'note'} role={error && task.gateDetail.includes(error) ? 'alert' : 'status'}>
+          {task.gateDetail}
+        </p>
+      ) : null}
       {v ? (
         <div className={`verification verification-${v.status}`} data-testid="verification">
           <strong>Verify</strong> <code>{v.command}</code> <StatusBadge status={v.status} />
@@ -131,7 +135,8 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
           ) : null}
         </div>
       ) : null}
-      {error ? <p className="field-error" role="alert">{error}</p> : null}
+      {/* A refused merge is also the task's gate detail: say it once. */}
+      {error && !task.gateDetail?.includes(error) ? <p className="field-error" role="alert">{error}</p> : null}
       {diff.error ? <ErrorBanner error={diff.error} onRetry={diff.reload} /> : null}
       {openError ? <p className="field-error" role="alert">{openError}</p> : null}
       {task.worktreeId && task.column !== 'verified' ? (

@@ -1,12 +1,54 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Tokens, UsageReport } from '../../src-common/domain/transcript';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { useResource } from '../hooks/use-resource';
 import { formatTokens } from './session-timeline';
 
+/** The day of `at` in this browser's zone (the range is picked in days as the person sees them). */
 function isoDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The zone usage days are counted in: the system's (`local`, as ccusage) or one the person names. */
+function ZoneForm({ shown }: { shown: string | undefined }) {
+  const settings = useResource(() => getClient().api.settings.get({}), [], ['settings:changed']);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const value = draft ?? settings.data?.usageTimeZone ?? 'local';
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    const result = await getClient().api.settings.update({ usageTimeZone: value.trim() || 'local' });
+    setMessage(result.ok ? { ok: true, text: 'Saved; days are being counted again' } : { ok: false, text: result.error.message });
+    if (result.ok) setDraft(null);
+  };
+  return (
+    <form className="row wrap zone-form" onSubmit={(e) => void submit(e)}>
+      <label htmlFor="usage-zone" className="small">
+        Days in
+      </label>
+      <input id="usage-zone" list="usage-zones" value={value} onChange={(e) => setDraft(e.target.value)} style={{ width: 190 }} aria-describedby="usage-zone-now" />
+      <datalist id="usage-zones">
+        <option value="local" />
+        {zones.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+      <button type="submit" className="button small" disabled={draft === null}>
+        Save
+      </button>
+      <span id="usage-zone-now" className="small muted">
+        {shown ? `counted in ${shown}` : ''}
+      </span>
+      {message ? (
+        <span role={message.ok ? 'status' : 'alert'} className={message.ok ? 'saved small' : 'field-error'}>
+          {message.text}
+        </span>
+      ) : null}
+    </form>
+  );
 }
 
 const total = (t: Tokens): number => t.input + t.output + t.cacheRead + t.cacheWrite;
@@ -76,7 +118,8 @@ function Table({ title, rows }: { title: string; rows: (Tokens & { key: string; 
 export function UsagePage() {
   const [from, setFrom] = useState(isoDay(Date.now() - 29 * 86_400_000));
   const [to, setTo] = useState(isoDay(Date.now()));
-  const report = useResource(() => getClient().api.history.usage({ from, to }), [from, to], ['transcripts:changed']);
+  // A new zone is counted by the scan that follows it: read again when that scan is done.
+  const report = useResource(() => getClient().api.history.usage({ from, to }), [from, to], ['transcripts:changed', 'settings:changed', 'transcripts:progress'], (p) => (p as { done?: boolean }).done !== false);
   const days = report.data?.days ?? [];
   return (
     <div className="page">
@@ -86,6 +129,7 @@ export function UsagePage() {
           <label className="small">To <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} /></label>
         </div>
       </PageHeader>
+      <ZoneForm shown={report.data?.timeZone} />
       {report.error ? <ErrorBanner error={report.error} onRetry={report.reload} /> : null}
       {report.loading && !report.data ? <LoadingRows label="Adding up tokens…" /> : null}
       {report.data && days.length === 0 ? <EmptyState title="No usage in this range">Token counts come from the sessions' transcripts; pick a wider range.</EmptyState> : null}

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   if (!dbFile || !projectsDir) throw new Error('usage: ingest-scan-child.ts <db file> <claude projects dir>');
   const database = openDatabase({ file: dbFile, migrationsDir: path.resolve(__dirname, '../../db/migrations') });
   try {
-    const store = new TranscriptStore(database.sqlite, () => null);
+    // Days in UTC, as ccusage is run with --timezone UTC next to it.
+    const store = new TranscriptStore(database.sqlite, () => null, { timeZone: 'UTC' });
+    store.useTimeZone('UTC');
     const ingester = new TranscriptIngester(store);
     const started = performance.now();
     const progress = await scanTranscripts([{ source: 'claude-code', path: projectsDir }], ingester, () => {});

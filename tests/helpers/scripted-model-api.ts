@@ -4,12 +4,16 @@ import type { AddressInfo } from 'node:net';
 /** One assistant turn the scripted model answers with. */
 export type ScriptedTurn = { text: string } | { toolUse: { name: string; input: Record<string, unknown> }; text?: string };
 
-interface MessagesRequest {
+/** The parts of a Messages API request the script looks at. */
+export interface MessagesRequest {
   model?: string;
   messages?: { role: string; content: unknown }[];
   tools?: unknown[];
   stream?: boolean;
 }
+
+/** What a request to the main loop is answered with: a script by assistant turn, or a function of the request (for subagents, whose conversations start afresh). */
+export type Script = ScriptedTurn[] | ((request: MessagesRequest, assistantTurns: number) => ScriptedTurn);
 
 /** A scripted Anthropic Messages API on 127.0.0.1: the real CLI talks to it as to the real one. */
 export interface ScriptedModelApi {
@@ -29,10 +33,12 @@ function sse(res: http.ServerResponse, event: string, data: object): void {
 }
 
 let toolIds = 0;
+let messageIds = 0;
 
 function streamTurn(res: http.ServerResponse, model: string, turn: ScriptedTurn, onToolUse: (id: string) => void = () => undefined): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const id = `msg_scripted_${Date.now()}`;
+  // Unique like the real API's: the same message id is the same response.
+  const id = `msg_scripted_${Date.now()}_${++messageIds}`;
   sse(res, 'message_start', {
     type: 'message_start',
     message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
@@ -76,7 +82,7 @@ function firstUserText(body: MessagesRequest): string {
  * the number of assistant turns already in the conversation; side calls (titles, summaries) get a
  * short text.
  */
-export async function startScriptedModelApi(script: ScriptedTurn[], options: ScriptedModelApiOptions = {}): Promise<ScriptedModelApi> {
+export async function startScriptedModelApi(script: Script, options: ScriptedModelApiOptions = {}): Promise<ScriptedModelApi> {
   const requests: MessagesRequest[] = [];
   const toolTimings = new Map<string, { sentAt: number; resultAt: number | null }>();
   const server = http.createServer((req, res) => {
@@ -115,8 +121,9 @@ export async function startScriptedModelApi(script: ScriptedTurn[], options: Scr
       const isMainLoop = Array.isArray(body.tools) && body.tools.length > 0;
       const assistantTurns = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
       const first = firstUserText(body);
-      const chosen = Object.entries(options.scripts ?? {}).find(([key]) => first.includes(key))?.[1] ?? script;
-      const turn: ScriptedTurn = isMainLoop ? (chosen[assistantTurns] ?? { text: 'Done.' }) : { text: 'Scripted title' };
+      const chosen: Script = Object.entries(options.scripts ?? {}).find(([key]) => first.includes(key))?.[1] ?? script;
+      const scripted = typeof chosen === 'function' ? chosen(body, assistantTurns) : chosen[assistantTurns];
+      const turn: ScriptedTurn = isMainLoop ? (scripted ?? { text: 'Done.' }) : { text: 'Scripted title' };
       if (body.stream === false) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ id: 'msg_side', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'text' in turn ? turn.text : 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 5, output_tokens: 2 } }),

@@ -64,6 +64,7 @@ describe('the approval queue', () => {
       desktop: { closeToTray: true, toldOnce: [] },
       updates: { enabled: false, feedUrl: null },
       preferredEditor: null,
+      usageTimeZone: 'local',
     };
     expect(value(await app!.router.dispatch('settings:get', {}))).toEqual(defaults);
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });

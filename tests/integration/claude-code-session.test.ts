@@ -57,8 +57,10 @@ describe('Claude Code in a session (real CLI, scripted model API)', () => {
     expect(session.transcriptPath).toBe(path.join(home, '.claude', 'projects', worktreePath.replace(/[^a-zA-Z0-9]/g, '-'), `${session.id}.jsonl`));
 
     await until(() => screen.includes('PITWALL-SEES-YOU-42'), 'the scripted answer on the terminal', 45_000, () => screen);
-    // The CLI writes its mode lines first (it is launched with --permission-mode), the prompt after.
-    const transcript = await until(() => fs.existsSync(session.transcriptPath!) && fs.readFileSync(session.transcriptPath!, 'utf8').includes('Say hello to the pit wall') && fs.readFileSync(session.transcriptPath!, 'utf8'), 'the prompt in the transcript file');
+    // Claude Code writes its transcript after the answer is on screen (it flushes in batches): wait for the prompt in it.
+    await until(() => fs.existsSync(session.transcriptPath!) && fs.readFileSync(session.transcriptPath!, 'utf8').includes('Say hello to the pit wall'), 'the prompt in the transcript file');
+    const transcript = fs.readFileSync(session.transcriptPath!, 'utf8');
+    expect(transcript).toContain('Say hello to the pit wall');
     expect(transcript).toContain(session.id);
     const mainLoop = api.requests.find((r) => Array.isArray(r.tools) && r.tools.length > 0);
     expect(JSON.stringify(mainLoop?.messages)).toContain('Say hello to the pit wall');

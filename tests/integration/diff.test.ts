@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,111 @@ describe('worktree diff against its base', () => {
       .map((l) => l.split('\t'))
       .map(([a, d, p]) => [p, Number(a), Number(d)]);
     expect(files.map((f) => [f.newPath, f.additions, f.deletions]).sort()).toEqual(numstat.sort());
+  });
+});
+
+/** Names that git quotes, pads or cannot show as text, as the bytes the file system holds. */
+const ODD_NAMES: { label: string; bytes: Buffer }[] = [
+  { label: 'spaces', bytes: Buffer.from('new spaced.txt') },
+  { label: 'spaces and non-ASCII', bytes: Buffer.from('my new ü.txt') },
+  { label: 'a tab', bytes: Buffer.from('tab\there.txt') },
+  { label: 'double quotes', bytes: Buffer.from('say "hi".txt') },
+  { label: 'backslashes', bytes: Buffer.from('back\\slash\\.txt') },
+  { label: 'a newline', bytes: Buffer.from('two\nlines.txt') },
+  { label: 'non-UTF-8 bytes', bytes: Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' latin1.txt')]) },
+];
+
+const KINDS = ['added', 'deleted', 'renamed', 'copied', 'binary', 'mode-only', 'symlink', 'submodule'] as const;
+
+/** The name of `kind`'s file for one odd name (the kind leads, so every file is distinct). */
+function oddName(kind: string, bytes: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${kind} `), bytes]);
+}
+
+/** Every name git lists in a checkout, as git prints it (core.quotePath): the tests' independent view of a name that is not text. */
+function gitListed(repo: string): string[] {
+  return execFileSync('git', ['-c', 'core.quotePath=true', 'ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo }).toString('latin1').split('\n');
+}
+
+describe('worktree diff names', () => {
+  it('names every kind of change exactly, whatever characters the names hold', async () => {
+    const repo = makeRepo();
+    const p = (name: Buffer): Buffer => Buffer.concat([Buffer.from(`${repo}/`), name]);
+    const copySource = (label: string) => Array.from({ length: 40 }, (_, i) => `${label} line ${i}`).join('\n') + '\n';
+    for (const { label, bytes } of ODD_NAMES) {
+      fs.writeFileSync(p(oddName('deleted', bytes)), 'to be deleted\n');
+      fs.writeFileSync(p(oddName('renamed-from', bytes)), Array.from({ length: 30 }, (_, i) => `moved line ${i}`).join('\n') + '\n');
+      fs.writeFileSync(p(oddName('copy-source', bytes)), copySource(label));
+      fs.writeFileSync(p(oddName('binary', bytes)), Buffer.from([0, 1, 2, 3, 0, 255]));
+      fs.writeFileSync(p(oddName('mode-only', bytes)), 'echo hi\n');
+      fs.symlinkSync('README.md', p(oddName('symlink', bytes)));
+    }
+    git(repo, 'add', '--all');
+    git(repo, 'commit', '--quiet', '-m', 'odd names');
+    const wt = path.join(tempDir(), 'wt');
+    git(repo, 'worktree', 'add', '--quiet', '-b', 'odd', wt, 'main');
+    const w = (name: Buffer): Buffer => Buffer.concat([Buffer.from(`${wt}/`), name]);
+    for (const { label, bytes } of ODD_NAMES) {
+      fs.writeFileSync(w(oddName('added', bytes)), 'added\n');
+      fs.rmSync(w(oddName('deleted', bytes)));
+      fs.renameSync(w(oddName('renamed-from', bytes)), w(oddName('renamed', bytes)));
+      fs.writeFileSync(w(oddName('copied', bytes)), copySource(label));
+      fs.appendFileSync(w(oddName('copy-source', bytes)), 'the source changes too, so git looks for copies of it\n');
+      fs.writeFileSync(w(oddName('binary', bytes)), Buffer.from([0, 9, 9, 9, 0, 255]));
+      fs.chmodSync(w(oddName('mode-only', bytes)), 0o755);
+      fs.rmSync(w(oddName('symlink', bytes)));
+      fs.symlinkSync('.gitignore', w(oddName('symlink', bytes)));
+      // A nested repository with a commit: `git add --all` records it as a submodule (gitlink).
+      // (made under a plain name, then renamed: a process cannot be started in a folder whose name is not text)
+      const plain = path.join(wt, 'nested-repo');
+      fs.mkdirSync(plain);
+      git(plain, 'init', '--quiet', '--initial-branch=main');
+      git(plain, 'commit', '--quiet', '--allow-empty', '-m', 'sub');
+      fs.renameSync(plain, w(oddName('submodule', bytes)));
+    }
+
+    const { files } = await worktreeChanges(wt, 'main');
+    // Independent of the code under test: UTF-8 names as written, other names as git's own ls-files shows them.
+    const listed = { [wt]: gitListed(wt), [repo]: gitListed(repo) };
+    const shown = (name: Buffer, where: string): string => {
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(name);
+      if (Buffer.from(text).equals(name)) return text;
+      // Not text: git's own quoted form, which it lists exactly so.
+      const quoted = `"${name.toString('latin1').replace(/\xe9/g, '\\351')}"`;
+      // (an untracked nested repository is listed as a folder, with a slash)
+      expect(listed[where]!.filter((l) => l === quoted || l === `${quoted.slice(0, -1)}/"`)).toHaveLength(1);
+      return quoted;
+    };
+    expect(files).toHaveLength(ODD_NAMES.length * (KINDS.length + 1));
+    for (const { label, bytes } of ODD_NAMES) {
+      const find = (name: Buffer, where = wt) => files.find((f) => (f.newPath ?? f.oldPath) === shown(name, where));
+      const added = find(oddName('added', bytes));
+      expect(added, `added, ${label}`).toMatchObject({ status: 'added', oldPath: null, additions: 1 });
+      expect(find(oddName('deleted', bytes), repo), `deleted, ${label}`).toMatchObject({ status: 'deleted', newPath: null, deletions: 1 });
+      expect(find(oddName('renamed', bytes)), `renamed, ${label}`).toMatchObject({ status: 'renamed', oldPath: shown(oddName('renamed-from', bytes), repo), hunks: [] });
+      expect(find(oddName('copied', bytes)), `copied, ${label}`).toMatchObject({ status: 'copied', oldPath: shown(oddName('copy-source', bytes), repo) });
+      expect(find(oddName('copy-source', bytes)), `copy source, ${label}`).toMatchObject({ status: 'modified', additions: 1 });
+      expect(find(oddName('binary', bytes)), `binary, ${label}`).toMatchObject({ status: 'modified', binary: true, oldPath: shown(oddName('binary', bytes), repo) });
+      expect(find(oddName('mode-only', bytes)), `mode, ${label}`).toMatchObject({ status: 'modified', oldMode: '100644', newMode: '100755', hunks: [] });
+      expect(find(oddName('symlink', bytes)), `symlink, ${label}`).toMatchObject({ status: 'modified', oldMode: '120000', newMode: '120000', additions: 1, deletions: 1 });
+      const submodule = find(oddName('submodule', bytes));
+      expect(submodule, `submodule, ${label}`).toMatchObject({ status: 'added', newMode: '160000', additions: 1 });
+      expect(submodule!.hunks[0]!.lines[0]!.text).toMatch(/^Subproject commit [0-9a-f]{40}$/);
+    }
+  });
+
+  it('shows a file that became a symlink as one change', async () => {
+    const repo = makeRepo();
+    write(repo, 'was a file.txt', 'plain\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'a file');
+    git(repo, 'switch', '--quiet', '-c', 'type');
+    fs.rmSync(path.join(repo, 'was a file.txt'));
+    fs.symlinkSync('README.md', path.join(repo, 'was a file.txt'));
+    const { files } = await worktreeChanges(repo, 'main');
+    expect(files).toEqual([
+      expect.objectContaining({ oldPath: 'was a file.txt', newPath: 'was a file.txt', status: 'modified', oldMode: '100644', newMode: '120000', additions: 1, deletions: 1 }),
+    ]);
   });
 });
 

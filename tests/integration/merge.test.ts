@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gitRaw } from '../../src-main/git/git';
 import { commitAll, conflictingFiles, landBranch } from '../../src-main/git/merge';
 import { git, makeRepo, write } from '../helpers/git-repo';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
@@ -71,6 +73,40 @@ describe('landing a branch on a base that moved', () => {
     });
     expect(git(repo, 'rev-parse', 'main')).toBe(baseBefore);
     expect(git(repo, 'diff', '--name-only')).toBe('README.md');
+  });
+
+  it.each(['merge', 'squash', 'rebase'] as const)('%s refuses, naming them, when untracked files in the main checkout would be overwritten', async (strategy) => {
+    const { repo, wt, baseBefore } = scenario(false);
+    // The agent committed files the user also has, untracked, in the main checkout.
+    write(wt, '.env', 'SECRET=from-the-agent\n');
+    write(wt, 'notes/todo list.md', '# agent\n');
+    git(wt, 'add', '.');
+    git(wt, 'commit', '--quiet', '-m', 'agent adds env');
+    write(repo, '.env', 'SECRET=the-users-own\n');
+    write(repo, 'notes/todo list.md', '# mine\n');
+    write(repo, 'unrelated.txt', 'untracked, but not in the way\n');
+    const refused = landBranch({ repo, base: 'main', branch: 'task', branchWorktree: wt, strategy, message: 'x' });
+    await expect(refused).rejects.toMatchObject({ code: 'dirty_worktree' });
+    const message = ((await refused.catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain('would overwrite untracked files (.env, notes/todo list.md)');
+    expect(message).not.toContain('unrelated.txt');
+    expect(message).not.toMatch(/Updating [0-9a-f]+\.\./);
+    expect(git(repo, 'rev-parse', 'main')).toBe(baseBefore);
+    expect(fs.readFileSync(path.join(repo, '.env'), 'utf8')).toBe('SECRET=the-users-own\n');
+  });
+
+  it("gives git's reason and the files it names when git itself refuses, not its progress line", async () => {
+    const repo = makeRepo();
+    git(repo, 'switch', '--quiet', '-c', 'task');
+    write(repo, '.env', 'A=1\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'env');
+    git(repo, 'switch', '--quiet', 'main');
+    write(repo, '.env', 'A=mine\n');
+    // A fast-forward prints "Updating a..b" first; the reason is on stderr after it.
+    const failure = await gitRaw(repo, ['merge', '--ff-only', 'task']).catch((e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe('git merge failed: The following untracked working tree files would be overwritten by merge: .env');
   });
 
   it('merges in a scratch worktree when the base is not checked out anywhere', async () => {

@@ -150,3 +150,81 @@ describe('sync triggers', () => {
     handle.close();
   });
 });
+
+/** A database file migrated up to (and including) the migration tagged `tag`. */
+function migratedTo(tag: string): { file: string; handle: ReturnType<typeof openDatabase> } {
+  const count = journal.entries.findIndex((e) => e.tag === tag) + 1;
+  expect(count).toBeGreaterThan(0);
+  const file = path.join(tempDir(), `${tag}.db`);
+  return { file, handle: openDatabase({ file, migrationsDir: migrationsUpTo(count) }) };
+}
+
+function columns(sqlite: Database.Database, table: string): string[] {
+  return (sqlite.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+}
+
+describe('transcript migrations', () => {
+  it('0006 gives usage records a time and a sidechain flag, and adds the transcript state table, keeping the rows', () => {
+    const { file, handle } = migratedTo('0005_transcripts');
+    handle.sqlite
+      .prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES ('claude:m1:r1', 's1', '2026-01-01', 'claude-code', 'claude-x', '', 7)`)
+      .run();
+    handle.close();
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0008_usage_time_and_state') + 1) });
+    expect(columns(upgraded.sqlite, 'usage_records')).toEqual(expect.arrayContaining(['at', 'sidechain']));
+    expect(upgraded.sqlite.prepare(`SELECT key, at, sidechain, input_tokens FROM usage_records`).all()).toEqual([{ key: 'claude:m1:r1', at: null, sidechain: 0, input_tokens: 7 }]);
+    upgraded.sqlite.prepare(`INSERT INTO transcript_state (key, value) VALUES ('usage_time_zone', 'UTC')`).run();
+    upgraded.close();
+  });
+
+  it('0007 keys Claude usage by message id (keeping the most complete copy), repoints messages, rebuilds the rollup and reads every file again', () => {
+    const { file, handle } = migratedTo('0008_usage_time_and_state');
+    const { sqlite } = handle;
+    sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
+    const record = sqlite.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens) VALUES (?, 's1', ?, 'claude-code', 'm', '', ?, ?)`);
+    // A parent response and its sidechain replay (new request id), and one more response.
+    record.run('claude:msg_a:req_1', '2026-01-01', 10, 5);
+    record.run('claude:msg_a:req_2', '2026-01-01', 10, 50);
+    record.run('claude:msg_b:', '2026-01-02', 3, 4);
+    record.run('codex:thread@120', '2026-01-02', 100, 1);
+    sqlite.prepare(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, responses) VALUES ('2026-01-01', 'claude-code', 'm', '', 20, 55, 2)`).run();
+    sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence, external_id, usage_key) VALUES ('m1', 1, 1, 's1', 'assistant', 'hi', 1, 'u1#0', 'claude:msg_a:req_1')`).run();
+    sqlite.prepare(`INSERT INTO transcript_files (path, source, size, mtime_ms, inode, offset, head_hash, state, updated_at) VALUES ('/x.jsonl', 'claude-code', 99, 5, 1234, 99, '99:abc', '{"sessionId":"s"}', 1)`).run();
+    handle.close();
+
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0009_transcripts_reread') + 1) });
+    expect(upgraded.sqlite.prepare(`SELECT key, input_tokens, output_tokens FROM usage_records ORDER BY key`).all()).toEqual([
+      { key: 'claude:msg_a', input_tokens: 10, output_tokens: 50 },
+      { key: 'claude:msg_b', input_tokens: 3, output_tokens: 4 },
+      { key: 'codex:thread@120', input_tokens: 100, output_tokens: 1 },
+    ]);
+    expect(upgraded.sqlite.prepare(`SELECT usage_key FROM messages`).all()).toEqual([{ usage_key: 'claude:msg_a' }]);
+    expect(upgraded.sqlite.prepare(`SELECT day, agent_kind, input_tokens, output_tokens, responses FROM usage_daily ORDER BY day, agent_kind`).all()).toEqual([
+      { day: '2026-01-01', agent_kind: 'claude-code', input_tokens: 10, output_tokens: 50, responses: 1 },
+      { day: '2026-01-02', agent_kind: 'claude-code', input_tokens: 103, output_tokens: 5, responses: 2 },
+    ]);
+    expect(upgraded.sqlite.prepare(`SELECT inode, offset, head_hash, state, size FROM transcript_files`).get()).toEqual({ inode: -1, offset: 0, head_hash: null, state: '{}', size: 99 });
+    // Messages are append-only again once migrated.
+    expect(() => upgraded.sqlite.prepare(`UPDATE messages SET text = 'x'`).run()).toThrow(/append-only/);
+    upgraded.close();
+  });
+
+  it('0008 makes tool calls searchable by name, input and output, old ones and new ones', () => {
+    const { file, handle } = migratedTo('0009_transcripts_reread');
+    handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'launched', 'shell', 'exited')`).run();
+    handle.sqlite
+      .prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, name, input, output_summary, status) VALUES ('t1', 1, 1, 's1', 'Write', '{"file_path":"flux-capacitor.md"}', 'wrote it', 'succeeded')`)
+      .run();
+    handle.close();
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0010_tool_calls_fts') + 1) });
+    const match = (q: string) => (upgraded.sqlite.prepare(`SELECT t.id FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH ? ORDER BY t.id`).all(q) as { id: string }[]).map((r) => r.id);
+    expect(match('capacitor')).toEqual(['t1']);
+    upgraded.sqlite
+      .prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, name, input, output_summary, status) VALUES ('t2', 1, 1, 's1', 'Bash', '{"cmd":"ls"}', 'flux capacitor found', 'succeeded')`)
+      .run();
+    expect(match('capacitor')).toEqual(['t1', 't2']);
+    upgraded.sqlite.prepare(`DELETE FROM tool_calls WHERE id = 't1'`).run();
+    expect(match('capacitor')).toEqual(['t2']);
+    upgraded.close();
+  });
+});

@@ -98,8 +98,8 @@ const SAMPLES: {
     fixture: 'codex__jazzyalex__agent-sessions__small.jsonl',
     source: 'codex',
     relative: 'sessions/2026/08/03/rollout-2026-08-03T10-00-00-0198a1b2-0000-7000-8000-000000000001.jsonl',
-    // Three token_count events, one repeating the previous totals: two usages. Input excludes the cached part.
-    expected: { user: 1, assistant: 1, thinking: 1, toolCalls: 5, answered: 5, tokens: { responses: 2, input: 12757, output: 81, cacheRead: 3584, cacheWrite: 0 } },
+    // Three token_count events: one with usage, one without info, one of zeros (no response, as ccusage counts it). Input excludes the cached part.
+    expected: { user: 1, assistant: 1, thinking: 1, toolCalls: 5, answered: 5, tokens: { responses: 1, input: 12757, output: 81, cacheRead: 3584, cacheWrite: 0 } },
     title: '[trimmed for fixture]',
   },
   {

@@ -73,8 +73,13 @@ describe('watching transcript folders', () => {
     fs.mkdirSync(path.join(home, '.claude/projects'), { recursive: true });
     app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home });
     const roots = value<{ source: string; path: string; exists: boolean; enabled: boolean }[]>(await app.router.dispatch('transcripts:roots', {}));
-    expect(roots.find((r) => r.source === 'claude-code')).toMatchObject({ path: path.join(home, '.claude/projects'), exists: true, enabled: true });
-    expect(roots.find((r) => r.source === 'codex')).toMatchObject({ exists: false });
+    expect(roots.find((r) => r.path === path.join(home, '.claude/projects'))).toMatchObject({ source: 'claude-code', exists: true, enabled: true });
+    // The newer default location is watched too, once it exists; Codex's archive next to its sessions.
+    expect(roots.find((r) => r.path === path.join(home, '.config/claude/projects'))).toMatchObject({ source: 'claude-code', exists: false });
+    expect(roots.filter((r) => r.source === 'codex').map((r) => [r.path, r.exists])).toEqual([
+      [path.join(home, '.codex/sessions'), false],
+      [path.join(home, '.codex/archived_sessions'), false],
+    ]);
     const extra = tempDir('pitwall-extra-root-');
     let next = value<{ path: string; enabled: boolean; builtIn: boolean }[]>(await app.router.dispatch('transcripts:update-root', { source: 'claude-code', path: extra }));
     expect(next.find((r) => r.path === extra)).toMatchObject({ enabled: true, builtIn: false });

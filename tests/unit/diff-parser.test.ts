@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCollapsedByDefault, parseUnifiedDiff, unquotePath } from '../../src-main/git/diff-parser';
+import { isCollapsedByDefault, parseRawPatch, parseUnifiedDiff, quoteGitPath, unquotePath } from '../../src-main/git/diff-parser';
 
 describe('unified diff parsing', () => {
   it('reads quoted paths with spaces and non-ASCII names', () => {
@@ -24,6 +24,64 @@ describe('unified diff parsing', () => {
       { kind: 'del', oldNo: 2, newNo: null, text: '--- a separator' },
       { kind: 'add', oldNo: null, newNo: 2, text: '--- b separator' },
     ]);
+  });
+
+  it('reads names with spaces from headers: the tab git pads them with, and a binary change with no ---/+++ lines', () => {
+    const files = parseUnifiedDiff(
+      [
+        'diff --git a/new spaced.txt b/new spaced.txt',
+        'new file mode 100644',
+        '--- /dev/null',
+        '+++ b/new spaced.txt\t',
+        '@@ -0,0 +1 @@',
+        '+x',
+        'diff --git a/my pic.png b/my pic.png',
+        'index 1..2 100644',
+        'Binary files a/my pic.png and b/my pic.png differ',
+        '',
+      ].join('\n'),
+    );
+    expect(files.map((f) => [f.oldPath, f.newPath, f.binary])).toEqual([
+      [null, 'new spaced.txt', false],
+      ['my pic.png', 'my pic.png', true],
+    ]);
+  });
+
+  it('takes names from NUL-separated records, byte for byte, and quotes only names that are not text', () => {
+    const latin1 = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+    const out = Buffer.concat([
+      Buffer.from(':000000 100644 0000000 1111111 A\0tab\tand "quote".txt\0'),
+      Buffer.from(':100644 100644 2222222 2222222 R100\0old name.txt\0new\nname.txt\0'),
+      Buffer.from(':000000 100644 0000000 3333333 A\0'),
+      latin1,
+      Buffer.from('\0\0'),
+      Buffer.from(
+        [
+          'diff --git "a/tab\\tand \\"quote\\".txt" "b/tab\\tand \\"quote\\".txt"',
+          'new file mode 100644',
+          '--- /dev/null',
+          '+++ "b/tab\\tand \\"quote\\".txt"',
+          '@@ -0,0 +1,2 @@',
+          '+one',
+          '+two',
+          'diff --git a/old name.txt "b/new\\nname.txt"',
+          'similarity index 100%',
+          'rename from old name.txt',
+          'rename to "new\\nname.txt"',
+          'diff --git "a/caf\\351.txt" "b/caf\\351.txt"',
+          'new file mode 100644',
+          'Binary files /dev/null and "b/caf\\351.txt" differ',
+          '',
+        ].join('\n'),
+      ),
+    ]);
+    expect(parseRawPatch(out).map((f) => [f.status, f.oldPath, f.newPath, f.additions, f.binary])).toEqual([
+      ['added', null, 'tab\tand "quote".txt', 2, false],
+      ['renamed', 'old name.txt', 'new\nname.txt', 0, false],
+      ['added', null, '"caf\\351.txt"', 0, true],
+    ]);
+    expect(quoteGitPath(latin1)).toBe('"caf\\351.txt"');
+    expect(unquotePath('"caf\\351.txt"')).toBe('"caf\\351.txt"');
   });
 
   it('collapses lock files and generated files by default', () => {

@@ -1,19 +1,36 @@
 import path from 'node:path';
-import { asCount, asRecord, asString, bounded, seenAt, titleFrom, toEpoch, usedModel, type ParseOutput } from '../parsed';
+import { asCount, asRecord, asString, bounded, contentKey, seenAt, titleFrom, toEpoch, usedModel, type ParseOutput, type ParsedUsage } from '../parsed';
 import type { LineContext, LineParser } from './line-parser';
 
-/** Codex's `sessions/YYYY/MM/DD/rollout-*.jsonl`, wrapped (`{timestamp,type,payload}`) or the older bare items. */
+/** Codex's `sessions/YYYY/MM/DD/rollout-*.jsonl` (and `archived_sessions/`), wrapped (`{timestamp,type,payload}`) or the older bare items. */
 export interface CodexState {
+  /** The id in the file's first `session_meta` (a copy under another name is the same session). */
   sessionId: string | null;
   model: string | null;
   titled: boolean;
-  /** The last cumulative totals seen: token_count events repeat them, and only deltas are usage. */
-  total: [number, number, number, number] | null;
+  /** The last cumulative totals seen: what a `token_count` without `last_token_usage` is the difference from. */
+  total: Counts | null;
+  /** A sub-agent's rollout (`source.subagent.thread_spawn`): it starts by replaying its parent's history. */
+  subagent?: boolean;
+  /** The second the sub-agent was made: the replayed history is stamped with it. */
+  replaySecond?: string | null;
+  /** Still inside the replayed history at the start of a sub-agent's rollout. */
+  replaying?: boolean;
 }
+
+/** input (with cached), cached, output, reasoning, total: as Codex reports them. */
+type Counts = [number, number, number, number, number];
 
 const ROLLOUT_ID = /rollout-.*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 /** Context Codex injects as user messages; not something the person typed. */
-const INJECTED = /^\s*(<environment_context>|<user_instructions>|<permissions instructions>|# AGENTS\.md instructions|<INSTRUCTIONS>)/;
+const INJECTED = /^\s*(<environment_context>|<user_instructions>|<permissions instructions>|# AGENTS\.md instructions|<INSTRUCTIONS>|<skills_instructions>)/;
+/** What ccusage assumes for a Codex log that names no model (its documented legacy default). */
+export const CODEX_DEFAULT_MODEL = 'gpt-5';
+
+/** The session id a rollout's file name carries. */
+export function codexIdFromName(file: string): string | null {
+  return ROLLOUT_ID.exec(path.basename(file))?.[1] ?? null;
+}
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -27,29 +44,57 @@ function contentText(content: unknown): string {
     .join('\n');
 }
 
-function totals(usage: Record<string, unknown>): [number, number, number, number] {
-  const input = asCount(usage.input_tokens);
-  const cached = Math.min(asCount(usage.cached_input_tokens), input);
-  return [input - cached, asCount(usage.output_tokens), cached, asCount(usage.cache_write_input_tokens)];
+function counts(usage: Record<string, unknown> | null): Counts | null {
+  if (!usage) return null;
+  return [asCount(usage.input_tokens), asCount(usage.cached_input_tokens ?? usage.cache_read_input_tokens), asCount(usage.output_tokens), asCount(usage.reasoning_output_tokens), asCount(usage.total_tokens)];
+}
+
+/** A model named on a token_count or turn_context (where ccusage looks for it). */
+function modelIn(payload: Record<string, unknown> | null): string | null {
+  const info = asRecord(payload?.info);
+  const candidates = [info?.model, info?.model_name, asRecord(info?.metadata)?.model, payload?.model, asRecord(payload?.metadata)?.model];
+  for (const c of candidates) {
+    const name = asString(c)?.trim();
+    if (name) return name;
+  }
+  return null;
+}
+
+/** The second (`YYYY-MM-DDTHH:MM:SS`) of a timestamp as written, or null. */
+function secondOf(value: unknown): string | null {
+  const at = toEpoch(value);
+  return at === null ? null : new Date(at).toISOString().slice(0, 19);
+}
+
+function usageOf(key: string, at: number, model: string, c: Counts): ParsedUsage {
+  const cached = Math.min(c[1], c[0]);
+  return { key, timestamp: at, model, input: c[0] - cached, output: c[2], cacheRead: cached, cacheWrite: 0, merge: 'earliest' };
 }
 
 function readItem(item: Record<string, unknown>, at: number | null, line: LineContext, state: CodexState, out: ParseOutput): void {
   const type = asString(item.type);
+  // Codex gives items ids (msg_…, fc_…); older rollouts do not, and their content is what they are.
+  const key = asString(item.id) ?? contentKey(type, item.role ?? null, at, item.content ?? item.summary ?? item.call_id ?? null);
   if (type === 'message') {
     const role = asString(item.role);
     if (role !== 'user' && role !== 'assistant') return;
     const text = contentText(item.content).trim();
     if (!text || (role === 'user' && INJECTED.test(text))) return;
-    out.messages.push({ key: `line-${line.offset}`, role, kind: 'text', text, sequence: line.sequence(0), timestamp: at, model: role === 'assistant' ? state.model : null, usageKey: null });
+    if (role === 'user' && state.subagent) {
+      // A sub-agent's "user" is the agent that spawned it.
+      out.messages.push({ key, role: 'assistant', kind: 'delegation', text, sequence: line.sequence(0), timestamp: at, model: null, usageKey: null });
+      return;
+    }
+    out.messages.push({ key, role, kind: 'text', text, sequence: line.sequence(0), timestamp: at, model: role === 'assistant' ? state.model : null, usageKey: null });
     if (role === 'user' && !state.titled) {
       state.titled = true;
       out.session.fallbackTitle = titleFrom(text);
     }
   } else if (type === 'reasoning') {
     const summary = Array.isArray(item.summary) ? item.summary.map((s) => asString(asRecord(s)?.text) ?? '').join('\n').trim() : '';
-    if (summary) out.messages.push({ key: `line-${line.offset}`, role: 'assistant', kind: 'thinking', text: summary, sequence: line.sequence(0), timestamp: at, model: state.model, usageKey: null });
+    if (summary) out.messages.push({ key, role: 'assistant', kind: 'thinking', text: summary, sequence: line.sequence(0), timestamp: at, model: state.model, usageKey: null });
   } else if (type === 'function_call' || type === 'custom_tool_call' || type === 'local_shell_call' || type === 'web_search_call' || type === 'tool_search_call') {
-    const id = asString(item.call_id) ?? asString(item.id) ?? `line-${line.offset}`;
+    const id = asString(item.call_id) ?? key;
     const input = item.arguments ?? item.input ?? item.action ?? {};
     out.toolEvents.push({ key: id, status: 'called', name: asString(item.name) ?? type.replace(/_call$/, ''), input: bounded(input), output: null, timestamp: at, sequence: line.sequence(0) });
     if (type === 'web_search_call' && asString(item.status) === 'completed') {
@@ -64,9 +109,51 @@ function readItem(item: Record<string, unknown>, at: number | null, line: LineCo
   }
 }
 
+/**
+ * One response's usage from a `token_count` event. Its `last_token_usage` is the response's own;
+ * without it, the difference from the previous totals (the whole totals when the counter restarted).
+ * Keyed by the line's own time and totals, which a fork's copy of its parent's history repeats, and
+ * which stay the same when other lines of the rollout are dropped in a rewrite. (Newer CLIs also
+ * write a `token_usage_record` with the response's id before it; counting both would count it twice,
+ * and a rewrite that drops one of the two would split the response, so the token_count alone counts.)
+ */
+function readTokenCount(payload: Record<string, unknown>, raw: unknown, line: LineContext, state: CodexState, out: ParseOutput): void {
+  const info = asRecord(payload.info);
+  const total = counts(asRecord(info?.total_token_usage));
+  const last = counts(asRecord(info?.last_token_usage));
+  if (!total && !last) return;
+  const previous = state.total;
+  // Codex repeats the same totals (a rate-limit update): nothing new was used.
+  if (total && previous && total.every((n, i) => n === previous[i])) return;
+  const model = modelIn(payload);
+  if (model) state.model = model;
+  if (state.replaying) {
+    // A sub-agent's first lines replay its parent's history, stamped with the second it was made:
+    // they are the parent's responses (counted there) and only set where the sub-agent's own totals start.
+    if (secondOf(raw) === state.replaySecond) {
+      if (total) state.total = total;
+      return;
+    }
+    state.replaying = false;
+  }
+  if (total) state.total = total;
+  let delta = last;
+  if (!delta && total) delta = previous && total.every((n, i) => n >= previous[i]!) ? (total.map((n, i) => n - previous[i]!) as Counts) : total;
+  if (!delta || delta.slice(0, 4).every((n) => n === 0)) return;
+  const at = toEpoch(raw);
+  if (at === null) {
+    out.problems.push({ offset: line.offset, reason: 'token_count without a timestamp: not counted' });
+    return;
+  }
+  const key = total ? `codex:${String(raw)}:${total.join(':')}` : `codex:${String(raw)}:last:${delta.join(':')}`;
+  const name = state.model ?? CODEX_DEFAULT_MODEL;
+  usedModel(out.session, name);
+  out.usage.push(usageOf(key, at, name, delta));
+}
+
 export const codexParser: LineParser<CodexState> = {
-  sessionIdFromPath: (file) => ROLLOUT_ID.exec(path.basename(file))?.[1] ?? null,
-  initialState: (pathSessionId) => ({ sessionId: pathSessionId, model: null, titled: false, total: null }),
+  sessionIdFromPath: codexIdFromName,
+  initialState: () => ({ sessionId: null, model: null, titled: false, total: null }),
   sessionId: (state) => state.sessionId,
 
   parseLine(value, line, state, out) {
@@ -87,11 +174,19 @@ export const codexParser: LineParser<CodexState> = {
     const at = toEpoch(entry.timestamp);
     seenAt(out.session, at);
     if (type === 'session_meta') {
-      state.sessionId ??= asString(payload.id);
+      // A sub-agent's rollout holds its own session_meta, then its parent's: the first one is this file's.
+      if (state.sessionId) return;
+      state.sessionId = asString(payload.id);
+      const source = asRecord(payload.source);
+      if (asRecord(asRecord(source?.subagent)?.thread_spawn)) {
+        state.subagent = true;
+        state.replaying = true;
+        state.replaySecond = secondOf(entry.timestamp);
+      }
       const cwd = asString(payload.cwd);
       if (cwd && !out.session.cwd) out.session.cwd = cwd;
     } else if (type === 'turn_context') {
-      state.model = asString(payload.model) ?? state.model;
+      state.model = modelIn(payload) ?? state.model;
       usedModel(out.session, state.model);
       const cwd = asString(payload.cwd);
       if (cwd && !out.session.cwd) out.session.cwd = cwd;
@@ -103,25 +198,7 @@ export const codexParser: LineParser<CodexState> = {
         const name = asString(payload.thread_name) ?? asString(payload.name);
         if (name) out.session.title = name;
       } else if (kind === 'token_count') {
-        const info = asRecord(payload.info);
-        const total = asRecord(info?.total_token_usage);
-        if (!total) return;
-        const now = totals(total);
-        const prev = state.total;
-        if (prev && now.every((n, i) => n === prev[i])) return;
-        // A fork's first snapshot carries its parent's totals: only its last call is this thread's.
-        const delta = prev ? now.map((n, i) => Math.max(0, n - prev[i]!)) : totals(asRecord(info?.last_token_usage) ?? total);
-        state.total = now;
-        out.usage.push({
-          key: `codex:${state.sessionId ?? 'unknown'}@${line.offset}`,
-          timestamp: at,
-          model: state.model ?? 'unknown',
-          input: delta[0]!,
-          output: delta[1]!,
-          cacheRead: delta[2]!,
-          cacheWrite: delta[3]!,
-          merge: 'replace',
-        });
+        readTokenCount(payload, entry.timestamp, line, state, out);
       }
     }
   },

@@ -9,12 +9,33 @@ import type { LineParser } from './line-parser';
 export interface GeminiState {
   sessionId: string | null;
   titled: boolean;
+  /** A subagent's chat (`chats/<parent session>/<id>.jsonl`), which belongs to its parent's session. */
+  subagent?: boolean;
 }
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((p) => asString(asRecord(p)?.text) ?? '').join('');
   return '';
+}
+
+/**
+ * What a tool call gave back: what the CLI showed (`resultDisplay`), else what the model was given
+ * (`result`: the function responses' output or error). An empty display is no output.
+ */
+export function geminiToolOutput(call: Record<string, unknown>): string {
+  const display = call.resultDisplay;
+  if (typeof display === 'string' && display.trim() !== '') return display;
+  if (display && typeof display !== 'string') return bounded(display);
+  const parts = Array.isArray(call.result) ? call.result : call.result === undefined || call.result === null ? [] : [call.result];
+  const texts = parts.map((p) => {
+    if (typeof p === 'string') return p;
+    const response = asRecord(asRecord(asRecord(p)?.functionResponse)?.response);
+    if (!response) return asString(asRecord(p)?.text) ?? '';
+    const said = response.output ?? response.error ?? response.content ?? response.llmContent;
+    return typeof said === 'string' ? said : said === undefined ? JSON.stringify(response) : JSON.stringify(said);
+  });
+  return texts.filter((t) => t !== '').join('\n');
 }
 
 /** Reads one message record; `sequence` orders its rows. */
@@ -27,6 +48,11 @@ function readRecord(record: Record<string, unknown>, sessionId: string, sequence
   if (type === 'user') {
     const text = textOf(record.content).trim();
     if (!text) return;
+    if (state.subagent) {
+      // A subagent's chat: its "user" is the agent that delegated to it.
+      out.messages.push({ key: id, role: 'assistant', kind: 'delegation', text, sequence: sequence(0), timestamp: at, model: null, usageKey: null, replace: true });
+      return;
+    }
     out.messages.push({ key: id, role: 'user', kind: 'text', text, sequence: sequence(0), timestamp: at, model: null, usageKey: null, replace: true });
     if (!state.titled) {
       state.titled = true;
@@ -38,8 +64,12 @@ function readRecord(record: Record<string, unknown>, sessionId: string, sequence
   const model = asString(record.model);
   usedModel(out.session, model);
   const tokens = asRecord(record.tokens);
-  const usageKey = tokens ? `gemini:${sessionId}:${id}` : null;
-  if (tokens && usageKey) {
+  let usageKey = tokens ? `gemini:${sessionId}:${id}` : null;
+  if (tokens && at === null) {
+    out.problems.push({ offset: 0, reason: `message ${id}: usage without a timestamp: not counted` });
+    usageKey = null;
+  }
+  if (tokens && usageKey && at !== null) {
     const input = asCount(tokens.input);
     const cached = Math.min(asCount(tokens.cached), input);
     out.usage.push({ key: usageKey, timestamp: at, model: model ?? 'unknown', input: input - cached, output: asCount(tokens.output) + asCount(tokens.thoughts), cacheRead: cached, cacheWrite: 0, merge: 'replace' });
@@ -60,8 +90,7 @@ function readRecord(record: Record<string, unknown>, sessionId: string, sequence
     out.toolEvents.push({ key: callId, status: 'called', name, input: bounded(call.args ?? {}), output: null, timestamp: callAt, sequence: sequence(2 + i) });
     const status = asString(call.status);
     if (status === 'success' || status === 'error' || status === 'cancelled') {
-      const output = asString(call.resultDisplay) ?? bounded(call.result ?? '');
-      out.toolEvents.push({ key: callId, status: status === 'success' ? 'succeeded' : 'failed', name, input: null, output: bounded(output), timestamp: callAt, sequence: sequence(2 + i) });
+      out.toolEvents.push({ key: callId, status: status === 'success' ? 'succeeded' : 'failed', name, input: null, output: bounded(geminiToolOutput(call)), timestamp: callAt, sequence: sequence(2 + i) });
     }
   });
 }
@@ -72,7 +101,7 @@ export const geminiParser: LineParser<GeminiState> = {
     const dir = path.dirname(file);
     return path.basename(path.dirname(dir)) === 'chats' ? path.basename(dir) : null;
   },
-  initialState: (pathSessionId) => ({ sessionId: pathSessionId, titled: false }),
+  initialState: (pathSessionId) => (pathSessionId ? { sessionId: pathSessionId, titled: false, subagent: true } : { sessionId: null, titled: false }),
   sessionId: (state) => state.sessionId,
   parseLine(value, line, state, out) {
     const entry = asRecord(value);

@@ -1,6 +1,6 @@
 import type { ParseOutput } from '../parsed';
 
-/** Where a line sits in its file; `sequence(i)` orders the rows made from it (stable across re-reads). */
+/** Where a line sits in its file; `sequence(i)` orders the rows made from it. */
 export interface LineContext {
   offset: number;
   sequence: (part: number) => number;
@@ -10,11 +10,14 @@ export interface LineContext {
 export interface LineParser<S> {
   /** The session's external id as far as the path tells it (null when only the lines can). */
   sessionIdFromPath(file: string): string | null;
-  /** A fresh state; `pathSessionId` is what {@link sessionIdFromPath} said. */
-  initialState(pathSessionId: string | null): S;
+  /** A fresh state for `file`; `pathSessionId` is what {@link sessionIdFromPath} said. */
+  initialState(pathSessionId: string | null, file: string): S;
   /** Reads one parsed JSON line into `out`; throws for a line it cannot use (recorded as a problem). */
   parseLine(value: unknown, line: LineContext, state: S, out: ParseOutput): void;
-  /** The external id once the lines have told it. */
+  /**
+   * The session the file belongs to once the lines (or, where the layout is authoritative, the path)
+   * have told it; null while unknown. The ingester falls back to the path's id.
+   */
   sessionId(state: S): string | null;
 }
 

@@ -3,8 +3,9 @@ import { asCount, asRecord, asString, bounded, emptyOutput, seenAt, titleFrom, t
 
 /**
  * VS Code's chat sessions (Copilot Chat): a whole `.json` object, rewritten on every save, or a `.jsonl`
- * mutation log (a snapshot line, then set / push / delete lines). Both become the same state, which is
- * parsed whole: rows are then reconciled by request id, because a response can be rewritten.
+ * mutation log (a snapshot line, then set / push / delete lines; a push can first cut the list, which is
+ * how VS Code removes requests). Both become the same state, which is parsed whole: rows are then
+ * reconciled by request id, because a response can be rewritten and a request removed.
  */
 
 /** Replays an ObjectMutationLog (onto `initial`, when continuing) into the session object; returns problems for lines it could not apply. */
@@ -113,8 +114,13 @@ export function parseVscodeSession(data: unknown, fileSessionId: string): ParseO
     const usage = asRecord(result?.usage);
     const promptTokens = asCount(request.promptTokens) || asCount(usage?.promptTokens) || asCount(metadata?.promptTokens);
     const outputTokens = asCount(request.completionTokens) || asCount(usage?.completionTokens) || asCount(metadata?.outputTokens);
-    const usageKey = promptTokens || outputTokens ? `vscode:${sessionId}:${requestId}` : null;
-    if (usageKey) out.usage.push({ key: usageKey, timestamp: at, model: model ?? 'unknown', input: promptTokens, output: outputTokens, cacheRead: 0, cacheWrite: 0, merge: 'replace' });
+    const usedAt = at ?? completedAt;
+    let usageKey = promptTokens || outputTokens ? `vscode:${sessionId}:${requestId}` : null;
+    if (usageKey && usedAt === null) {
+      out.problems.push({ offset: 0, reason: `request ${requestId}: usage without a timestamp: not counted` });
+      usageKey = null;
+    }
+    if (usageKey && usedAt !== null) out.usage.push({ key: usageKey, timestamp: usedAt, model: model ?? 'unknown', input: promptTokens, output: outputTokens, cacheRead: 0, cacheWrite: 0, merge: 'replace' });
 
     const parts = Array.isArray(request.response) ? request.response : typeof request.response === 'string' ? [{ value: request.response }] : [];
     let text = '';
