@@ -37,8 +37,8 @@ const built = fs.existsSync(entry) && fs.existsSync(path.join(root, 'out', 'rend
 if (built === 0 || Math.max(...sources.map(newestMtime)) > built) {
   console.log('Building Pitwall…');
   const [node, electronVite] = tool(root, 'electron-vite');
-  // electron-vite reads Electron's major version for its build targets; an install whose optional
-  // Electron package failed (older npm, offline) still builds the headless shell.
+  // electron-vite reads Electron's major version for its build targets; without the electron
+  // package (a partial install) the headless shell still builds, from the version package.json asks for.
   const env = { ...process.env, ELECTRON_MAJOR_VER: process.env.ELECTRON_MAJOR_VER || electronMajorVersion(root) };
   const result = spawnSync(node, [...electronVite, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env });
   if (result.status !== 0) {

@@ -22,7 +22,7 @@ export function electronMajorVersion(root) {
     return JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version.split('.')[0];
   } catch {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    const range = manifest.optionalDependencies?.electron ?? manifest.devDependencies?.electron ?? '';
+    const range = manifest.devDependencies?.electron ?? manifest.optionalDependencies?.electron ?? '';
     return /\d+/.exec(range)?.[0] ?? '';
   }
 }

@@ -9,6 +9,7 @@ import { git, makeRepo, write } from '../helpers/git-repo';
 import { rpc } from '../helpers/rpc';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { openApp } from '../helpers/open-app';
 
 // Screenshots for a person to look at go to a temp folder, never into the repository.
 const SHOTS = process.env.PITWALL_SCREENSHOTS ?? path.join(os.tmpdir(), 'pitwall-screenshots');
@@ -65,10 +66,10 @@ test('opens a worktree, a diff line and a session folder in the editor, and a te
   const worktree = await rpc<Worktree>(serve, 'worktrees:create', { projectId: project.id, branch: 'fix/rounding' });
   write(worktree.path, 'src/invoice.ts', ['export function total(lines: number[]): number {', '  const sum = lines.reduce((a, b) => a + b, 0);', '  return Math.round(sum * 100) / 100;', '}', ''].join('\n'));
 
-  await page.goto(serve.url);
+  await openApp(page, serve);
   for (const size of SIZES) {
     await page.setViewportSize(size);
-    await page.goto(`${serve.url.split('?')[0]}#/projects/${project.id}`);
+    await page.goto(`${serve.origin}/#/projects/${project.id}`);
     await page.reload();
     const row = page.getByTestId('worktree-row').filter({ hasText: 'fix/rounding' });
     const open = row.getByRole('button', { name: 'Open in VS Code', exact: true }).first();
@@ -107,7 +108,7 @@ test('opens a worktree, a diff line and a session folder in the editor, and a te
   const session = await rpc<Session>(serve, 'sessions:start', { projectId: project.id, profileId: profile.id, worktreeId: worktree.id, title: 'Round invoice totals' });
   for (const size of SIZES) {
     await page.setViewportSize(size);
-    await page.goto(`${serve.url.split('?')[0]}#/sessions/${session.id}`);
+    await page.goto(`${serve.origin}/#/sessions/${session.id}`);
     await page.reload();
     const facts = page.getByRole('complementary', { name: 'Session facts' });
     await facts.getByRole('button', { name: "More ways to open this session's folder" }).click();
@@ -125,10 +126,10 @@ test('opens a worktree, a diff line and a session folder in the editor, and a te
 });
 
 test('settings choose the default editor and which notifications to raise; updates belong to the desktop app', async ({ page }) => {
-  await page.goto(serve.url);
+  await openApp(page, serve);
   for (const size of SIZES) {
     await page.setViewportSize(size);
-    await page.goto(`${serve.url.split('?')[0]}#/settings`);
+    await page.goto(`${serve.origin}/#/settings`);
     await page.reload();
     const editor = page.getByRole('region', { name: 'Editor' });
     await expect(editor.getByLabel('Open files in')).toHaveValue('vscode');

@@ -12,6 +12,7 @@ import { rpc } from '../helpers/rpc';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { openApp } from '../helpers/open-app';
 
 // Screenshots for a person to look at go to a temp folder, never into the repository.
 const SHOTS = process.env.PITWALL_SCREENSHOTS ?? path.join(os.tmpdir(), 'pitwall-screenshots');
@@ -50,12 +51,12 @@ test('the page title and favicon badge count an approval waiting, and clear once
   });
 
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(serve.url);
+  await openApp(page, serve);
   await expect(page).toHaveTitle('Pitwall');
   await expect.poll(() => favicon(page)).toContain('data-state="idle"');
 
   // Away from the Approvals page, as a person working elsewhere in Pitwall would be.
-  await page.goto(`${serve.url.split('?')[0]}#/projects`);
+  await page.goto(`${serve.origin}/#/projects`);
   await rpc<Session>(serve, 'sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Prove you can run a command', cols: 110, rows: 32 });
   await expect(page).toHaveTitle('(1) Pitwall', { timeout: 45_000 });
   const badge = await favicon(page);

@@ -7,6 +7,7 @@ import { rpc } from '../helpers/rpc';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { startTeamServerProcess, teamServerCommand, type TeamServerProcess } from '../helpers/team-server-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { openApp } from '../helpers/open-app';
 
 // Screenshots to look at, in an ignored folder (never the README's pictures).
 const SHOTS = path.resolve(__dirname, '../../test-results/screenshots');
@@ -51,7 +52,7 @@ test('join a team with an enrollment code, turn one project on, see it arrive; a
   await rpc(serve, 'tasks:create', { projectId: secret.id, title: 'Private idea' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${serve.url}#/settings`);
+  await openApp(page, serve, 'settings');
   const section = page.getByRole('region', { name: 'Team' });
   await expect(section.getByRole('button', { name: 'Join team' })).toBeDisabled();
   await section.getByLabel('Team server URL').fill(team.url);
@@ -98,7 +99,7 @@ test('join a team with an enrollment code, turn one project on, see it arrive; a
 
 test('the join form at both sizes, before any team', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${serve.url}#/settings`);
+  await openApp(page, serve, 'settings');
   const section = page.getByRole('region', { name: 'Team' });
   await expect(section.getByRole('form', { name: 'Join a team' })).toBeVisible();
   await section.getByLabel('Team server URL').fill('http://10.0.0.5:8443');

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { UpdateStatus } from '../../src-common/domain/update';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { openApp } from '../helpers/open-app';
 
 // The updater (electron-updater in the packaged desktop app) cannot run here: its answers are
 // stood in for over the rpc, so the page's side of the flow is checked as a person would see it.
@@ -48,14 +49,14 @@ test('the Updates section shows the notes as text and asks about running agents 
     }
   });
 
-  await page.goto(serve.url);
+  await openApp(page, serve);
   for (const size of [
     { width: 1280, height: 800 },
     { width: 1920, height: 1080 },
   ]) {
     installs.length = 0;
     await page.setViewportSize(size);
-    await page.goto(`${serve.url.split('?')[0]}#/settings`);
+    await page.goto(`${serve.origin}/#/settings`);
     await page.reload();
     const updates = page.getByRole('region', { name: 'Updates' });
     await expect(updates.getByTestId('update-phase')).toHaveText('Ready to install');
