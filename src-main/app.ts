@@ -6,12 +6,12 @@ import type { AppConfig } from './config';
 import { EventBus } from './events/event-bus';
 import { createHandlers } from './ipc/handlers';
 import { createRouter, type Router } from './ipc/router';
-import { LoginShellPath } from './agents/command-resolver';
 import { ApprovalService } from './approvals/approval-service';
 import { HookBroker } from './approvals/hook-broker';
 import { ProfileService } from './agents/profile-service';
 import { PtyHostClient, ptyHostSocketPath, type PtyHostLaunch } from './agents/pty-host-client';
 import { SessionService } from './agents/session-service';
+import { UserEnvironment } from './agents/user-environment';
 import { DisposableStore, toDisposable, type Disposable } from './lifecycle';
 import { DiffService } from './review/diff-service';
 import { SettingsService } from './settings/settings-service';
@@ -79,7 +79,9 @@ export function createApp(config: AppConfig): App {
   const worktrees = store.add(new WorktreeService(database.db, events, projects));
   const profiles = new ProfileService(database.db, events);
   profiles.seedBuiltIns();
-  const loginPath = new LoginShellPath(process.env.SHELL, config.searchPath ?? process.env.PATH);
+  const appRoot = path.resolve(config.migrationsDir, '..', '..');
+  // Agents get the user's environment from their login shell, without Pitwall's own variables.
+  const userEnv = new UserEnvironment({ baseEnv: config.sessionOptions?.baseEnv ?? process.env, appRoot, extraPath: config.searchPath, ...config.userEnvironment });
   const socketPath = ptyHostSocketPath(config.dataDir);
   const scrollbackDir = path.join(config.dataDir, 'scrollback');
   const launch = (config.ptyHostLaunch ?? builtPtyHostLaunch(path.dirname(require.main?.filename ?? __filename)))(socketPath, scrollbackDir);
@@ -94,7 +96,7 @@ export function createApp(config: AppConfig): App {
   const broker = store.add(new HookBroker(approvals, (sessionId, activity) => sessionsRef?.setActivity(sessionId, activity)));
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
   const sessions = store.add(
-    new SessionService(database.db, events, projects, worktrees, profiles, host, loginPath, {
+    new SessionService(database.db, events, projects, worktrees, profiles, host, userEnv, {
       scrollbackDir,
       hooks: { broker, command: hookCommandFor(resourcesDir) },
       approvals,
@@ -102,7 +104,7 @@ export function createApp(config: AppConfig): App {
     }),
   );
   sessionsRef = sessions;
-  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), loginPath));
+  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), userEnv));
   const mainDir = path.dirname(require.main?.filename ?? __filename);
   const transcripts = store.add(
     new TranscriptService(database.sqlite, events, settings, {

@@ -13,11 +13,11 @@ import type { HookBroker } from '../approvals/hook-broker';
 import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
-import { cleanEnv } from './clean-env';
-import { resolveCommand, type LoginShellPath } from './command-resolver';
+import { resolveCommand } from './command-resolver';
 import { ScreenPromptWatcher, type ScreenPromptMatch } from './screen-prompt-watcher';
 import type { ProfileService } from './profile-service';
 import type { PtyHostClient } from './pty-host-client';
+import type { UserEnvironment } from './user-environment';
 import { readScrollback } from './pty-host/scrollback-file';
 
 type Row = typeof sessions.$inferSelect;
@@ -37,7 +37,7 @@ export interface StartRequest {
 /** Tunables, mostly for tests. */
 export interface SessionServiceOptions {
   clock?: Clock;
-  /** Environment agents inherit from (filtered by cleanEnv). */
+  /** Pitwall's own environment (its HOME is where an agent without a folder starts). */
   baseEnv?: NodeJS.ProcessEnv;
   /** How long stop waits after SIGTERM before SIGKILL. */
   stopGraceMs?: number;
@@ -81,7 +81,7 @@ export class SessionService implements Disposable {
     private readonly worktreeService: WorktreeService,
     private readonly profiles: ProfileService,
     private readonly host: PtyHostClient,
-    private readonly loginPath: LoginShellPath,
+    private readonly userEnv: UserEnvironment,
     options: SessionServiceOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
@@ -127,7 +127,7 @@ export class SessionService implements Disposable {
     const project = this.projectService.get(request.projectId);
     const profile = this.profiles.get(request.profileId);
     // A missing CLI is an answer to the request, not a terminal that dies at once.
-    resolveCommand(profile.command, await this.loginPath.get(), adapterFor(profile.kind).installHint);
+    resolveCommand(profile.command, (await this.userEnv.forAgent(profile.env)).PATH ?? '', adapterFor(profile.kind).installHint);
     let worktreeId: string | null = null;
     let cwd = project.path;
     if (request.newWorktree) {
@@ -298,9 +298,8 @@ export class SessionService implements Disposable {
     try {
       const profile = this.profiles.get(row.profileId ?? '');
       const adapter = adapterFor(profile.kind as AgentKind);
-      const searchPath = await this.loginPath.get();
-      const file = resolveCommand(profile.command, searchPath, adapter.installHint);
-      const env = cleanEnv(this.baseEnv, searchPath, profile.env);
+      const env = await this.userEnv.forAgent(profile.env);
+      const file = resolveCommand(profile.command, env.PATH ?? '', adapter.installHint);
       env.PITWALL_SESSION_ID = row.id;
       const resuming = row.startedAt !== null && row.externalId !== null;
       let hookCommand: string | null = null;

@@ -14,7 +14,8 @@ import type { EventBus } from '../events/event-bus';
 import { gitProbe } from '../git/git';
 import { githubRemote, pushBranch } from '../git/github';
 import { commitAll, landBranch, type MergeStrategy } from '../git/merge';
-import { resolveCommand, type LoginShellPath } from '../agents/command-resolver';
+import { resolveCommand } from '../agents/command-resolver';
+import type { UserEnvironment } from '../agents/user-environment';
 import { execFile } from 'node:child_process';
 import { DisposableStore, type Disposable } from '../lifecycle';
 import type { ProjectService } from '../projects/project-service';
@@ -55,7 +56,7 @@ export class TaskService implements Disposable {
     private readonly sessionService: SessionService,
     private readonly diffs: DiffService,
     private readonly verificationDir: string,
-    private readonly loginPath: LoginShellPath,
+    private readonly userEnv: UserEnvironment,
     private readonly clock: Clock = systemClock,
   ) {
     this.store.add(events.on('sessions:changed', (p) => this.onSessionChanged(p.sessionId)));
@@ -177,7 +178,7 @@ export class TaskService implements Disposable {
     const remote = await githubRemote(project.path);
     if (!remote) return { available: false, reason: 'The repository has no GitHub remote' };
     try {
-      resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+      resolveCommand('gh', await this.userEnv.path(), 'https://cli.github.com');
     } catch {
       return { available: false, reason: 'The GitHub CLI (gh) is not installed' };
     }
@@ -191,7 +192,7 @@ export class TaskService implements Disposable {
     const project = this.projectService.get(row.projectId);
     const remote = await githubRemote(project.path);
     if (!remote) throw new AppError('invalid_request', 'The repository has no GitHub remote');
-    const gh = resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+    const gh = resolveCommand('gh', await this.userEnv.path(), 'https://cli.github.com');
     const wt = this.worktreeService.get(row.worktreeId);
     await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
     await pushBranch(project.path, remote.remote, wt.branch);

@@ -57,9 +57,9 @@ describe('Claude Code in a session (real CLI, scripted model API)', () => {
     expect(session.transcriptPath).toBe(path.join(home, '.claude', 'projects', worktreePath.replace(/[^a-zA-Z0-9]/g, '-'), `${session.id}.jsonl`));
 
     await until(() => screen.includes('PITWALL-SEES-YOU-42'), 'the scripted answer on the terminal', 45_000, () => screen);
-    await until(() => fs.existsSync(session.transcriptPath!), 'the transcript file');
+    // Claude Code writes its mode lines first and the prompt a moment later.
+    await until(() => fs.existsSync(session.transcriptPath!) && fs.readFileSync(session.transcriptPath!, 'utf8').includes('Say hello to the pit wall'), 'the prompt in the transcript file');
     const transcript = fs.readFileSync(session.transcriptPath!, 'utf8');
-    expect(transcript).toContain('Say hello to the pit wall');
     expect(transcript).toContain(session.id);
     const mainLoop = api.requests.find((r) => Array.isArray(r.tools) && r.tools.length > 0);
     expect(JSON.stringify(mainLoop?.messages)).toContain('Say hello to the pit wall');
