@@ -122,6 +122,7 @@ export function createApp(config: AppConfig): App {
       projects,
       worktrees,
       profiles,
+      environment: userEnv,
       sessions,
       approvals,
       settings,

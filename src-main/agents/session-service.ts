@@ -14,6 +14,7 @@ import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
 import { resolveCommand } from './command-resolver';
+import { deliverPrompt, withStdin } from './prompt-delivery';
 import { ScreenPromptWatcher, type ScreenPromptMatch } from './screen-prompt-watcher';
 import type { ProfileService } from './profile-service';
 import type { PtyHostClient } from './pty-host-client';
@@ -143,7 +144,8 @@ export class SessionService implements Disposable {
       cwd = wt.path;
     }
     const now = this.clock();
-    const prompt = request.prompt?.trim() ? request.prompt : null;
+    // A profile that takes no prompt (a shell) never gets one, not even later on a restart.
+    const prompt = request.prompt?.trim() && profile.promptMode !== 'none' ? request.prompt : null;
     const title = request.title?.trim() || (prompt ? firstLine(prompt) : profile.name);
     const row = this.db
       .insert(sessions)
@@ -312,11 +314,14 @@ export class SessionService implements Disposable {
       }
       const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
       this.nextPrompt.delete(row.id);
-      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt, resumeAgentSessionId: resuming ? row.externalId : null, hookCommand });
+      const delivery = deliverPrompt(profile.kind, profile.promptMode, prompt);
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hookCommand });
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
-      await this.host.spawn({ sessionId: row.id, file, args: plan.args, cwd: row.cwd ?? '/', env: { ...env, ...plan.env }, cols, rows, name: 'xterm-256color' });
+      const args = [...plan.args, ...delivery.extraArgs];
+      const command = delivery.stdin ? withStdin(file, args, { ...env, ...plan.env }, delivery.stdin) : { file, args, env: { ...env, ...plan.env } };
+      await this.host.spawn({ sessionId: row.id, ...command, cwd: row.cwd ?? '/', cols, rows, name: 'xterm-256color' });
       row = this.update(this.row(row.id), {
         status: 'running',
         startedAt: this.clock(),
@@ -324,8 +329,8 @@ export class SessionService implements Disposable {
         externalId: plan.agentSessionId ?? row.externalId,
         transcriptPath: plan.transcriptPath ?? row.transcriptPath,
       });
-      if (plan.typedPrompt) {
-        const prompt = plan.typedPrompt;
+      if (plan.typedPrompt ?? delivery.typed) {
+        const prompt = plan.typedPrompt ?? delivery.typed;
         setTimeout(() => void this.host.input(row.id, `${prompt}\r`).catch(() => undefined), 300);
       }
     } catch (error) {

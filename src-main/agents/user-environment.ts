@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import type { EnvironmentSummary } from '../../src-common/domain/agent';
 
 /** The user's environment as agents get it, and where it came from. */
 export interface ResolvedEnvironment {
@@ -128,6 +129,12 @@ export class UserEnvironment {
   refresh(): Promise<ResolvedEnvironment> {
     this.value = this.resolve();
     return this.value;
+  }
+
+  /** The names of the variables agents start with (before a profile's own), never their values. */
+  async summary(refresh = false): Promise<EnvironmentSummary> {
+    const resolved = await (refresh ? this.refresh() : this.get());
+    return { shell: resolved.shell, source: resolved.source, problem: resolved.problem, keys: Object.keys(agentEnvironment(resolved.env)).sort() };
   }
 
   /** The PATH agents search. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { appInfoSchema } from '../../src-common/contract';
 import type { ProfileService } from '../agents/profile-service';
+import type { UserEnvironment } from '../agents/user-environment';
 import type { ApprovalService } from '../approvals/approval-service';
 import type { SessionService } from '../agents/session-service';
 import type { ProjectService } from '../projects/project-service';
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   projects: ProjectService;
   worktrees: WorktreeService;
   profiles: ProfileService;
+  environment: UserEnvironment;
   sessions: SessionService;
   approvals: ApprovalService;
   settings: SettingsService;
@@ -67,6 +69,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'profiles:create': (req) => profiles.create(req),
     'profiles:update': ({ id, ...changes }) => profiles.update(id, changes),
     'profiles:remove': (req) => profiles.remove(req.id),
+    'profiles:reset': (req) => profiles.reset(req.id),
+    'profiles:environment': (req) => deps.environment.summary(req.refresh ?? false),
     'sessions:start': (req) => sessions.start(req),
     'sessions:input': async (req) => {
       await sessions.input(req.sessionId, req.data);
