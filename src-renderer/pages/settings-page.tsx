@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { RULE_EFFECTS, RULE_SCOPES, type PermissionRule } from '../../src-common/domain/approval';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
+import { ProfilesSection } from './profiles-settings';
 import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
 import { useResource } from '../hooks/use-resource';
 
@@ -215,38 +216,6 @@ function RulesSection() {
           </tbody>
         </table>
       )}
-    </section>
-  );
-}
-
-function ProfilesSection() {
-  const profiles = useResource(() => getClient().api.profiles.list({}), [], ['profiles:changed']);
-  return (
-    <section className="card" aria-label="Agent profiles">
-      <h3>Agent profiles</h3>
-      {profiles.error ? <ErrorBanner error={profiles.error} onRetry={profiles.reload} /> : null}
-      <table className="table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Command</th>
-            <th>Model</th>
-            <th>Mode</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(profiles.data ?? []).map((p) => (
-            <tr key={p.id}>
-              <td>{p.name}</td>
-              <td>{p.kind}</td>
-              <td className="mono">{[p.command, ...p.args].join(' ')}</td>
-              <td>{p.model ?? 'default'}</td>
-              <td>{p.permissionMode}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </section>
   );
 }
