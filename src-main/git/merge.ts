@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src-common/result';
 import { gitExec, gitOutput, gitProbe, gitRaw } from './git';
+import { excludePathspecs } from './untracked';
 import { listWorktrees, removeWorktree } from './worktree';
 
 /** How an approved branch lands on its base. */
@@ -23,9 +24,12 @@ export async function trackedChanges(checkout: string): Promise<string[]> {
   return out.split('\0').filter((l) => l.length > 3).map((l) => l.slice(3));
 }
 
-/** Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it). Returns true when it committed. */
-export async function commitAll(worktree: string, message: string): Promise<boolean> {
-  await gitRaw(worktree, ['add', '--all', '--', '.']);
+/**
+ * Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it),
+ * except the paths in `keepOut` (files Pitwall copied in, such as `.env`). Returns true when it committed.
+ */
+export async function commitAll(worktree: string, message: string, keepOut: readonly string[] = []): Promise<boolean> {
+  await gitRaw(worktree, ['add', '--all', '--', '.', ...(await excludePathspecs(worktree, keepOut))]);
   if ((await gitRaw(worktree, ['diff', '--cached', '--name-only'])) === '') return false;
   const env: Record<string, string> = (await gitProbe(worktree, ['config', 'user.email'])) ? {} : { GIT_AUTHOR_NAME: 'Pitwall', GIT_AUTHOR_EMAIL: 'pitwall@localhost', GIT_COMMITTER_NAME: 'Pitwall', GIT_COMMITTER_EMAIL: 'pitwall@localhost' };
   await gitRaw(worktree, ['commit', '--quiet', '--no-verify', '-m', message], env);

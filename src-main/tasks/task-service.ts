@@ -20,6 +20,7 @@ import { execFile } from 'node:child_process';
 import { DisposableStore, type Disposable } from '../lifecycle';
 import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
+import { copiedFiles } from '../worktrees/copied-files';
 import { runScript } from '../worktrees/init-script';
 import type { WorktreeService } from '../worktrees/worktree-service';
 
@@ -150,7 +151,7 @@ export class TaskService implements Disposable {
     const wt = this.worktreeService.get(row.worktreeId);
     const chosen = strategy ?? project.config.mergeStrategy;
     if (row.sessionId && !isFinished(this.sessionService.get(row.sessionId).status)) await this.sessionService.stop(row.sessionId);
-    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
     let tip: string;
     try {
       tip = await landBranch({
@@ -194,7 +195,7 @@ export class TaskService implements Disposable {
     if (!remote) throw new AppError('invalid_request', 'The repository has no GitHub remote');
     const gh = resolveCommand('gh', await this.userEnv.path(), 'https://cli.github.com');
     const wt = this.worktreeService.get(row.worktreeId);
-    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
     await pushBranch(project.path, remote.remote, wt.branch);
     const body = `${row.description}
 

@@ -38,6 +38,7 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => diffRows(diff.files, mode, expanded), [diff.files, mode, expanded]);
   const languages = useMemo(() => diff.files.map((f) => languageFor(fileName(f))), [diff.files]);
+  const secretPaths = useMemo(() => new Set(diff.secrets.map((s) => s.path)), [diff.secrets]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -146,6 +147,11 @@ export function DiffViewer({ diff, onComment }: { diff: WorktreeDiff; onComment?
               <button type="button" className="tree-item" onClick={() => scrollToFile(i)} title={fileName(f)}>
                 <span className={`dot status-${f.status}`} aria-hidden="true" />
                 <span className="mono ellipsis">{fileName(f)}</span>
+                {secretPaths.has(fileName(f)) ? (
+                  <span className="secret-mark" title="Looks like a secret" aria-label="looks like a secret">
+                    ⚠
+                  </span>
+                ) : null}
                 <span className="add small">+{f.additions}</span>
                 <span className="del small">−{f.deletions}</span>
               </button>

@@ -3,6 +3,7 @@ import type { Task } from '../../src-common/domain/task';
 import { getClient } from '../api/client';
 import { DiffViewer, type LineComment } from '../components/diff-viewer';
 import { ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
+import { SecretWarnings } from '../components/secret-warnings';
 import { formatDuration, plural } from '../format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
@@ -78,6 +79,7 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
           <span className="muted small">Creates a worktree and starts the agent with this task as its prompt.</span>
         </div>
       ) : null}
+      {diff.data && task.column !== 'verified' ? <SecretWarnings warnings={diff.data.secrets} approving={task.column === 'waiting_approval'} /> : null}
       {task.column === 'waiting_approval' || task.column === 'in_progress' ? (
         <div className="gate">
           <div className="row wrap">

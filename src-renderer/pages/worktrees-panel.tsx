@@ -4,6 +4,7 @@ import type { Worktree } from '../../src-common/domain/worktree';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
 import { DiffViewer } from '../components/diff-viewer';
+import { SecretWarnings } from '../components/secret-warnings';
 import { plural } from '../format';
 import { useResource } from '../hooks/use-resource';
 
@@ -54,6 +55,7 @@ function WorktreeDiff({ worktreeId }: { worktreeId: string }) {
   if (!diff.data) return <LoadingRows label="Reading the diff…" rows={1} />;
   return (
     <div className="worktree-diff">
+      <SecretWarnings warnings={diff.data.secrets} approving={false} />
       <DiffViewer diff={diff.data} />
     </div>
   );
