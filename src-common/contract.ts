@@ -80,8 +80,12 @@ export const channels = {
     response: worktreeSchema,
   },
   'worktrees:list': { request: z.object({ projectId: id }).strict(), response: z.array(worktreeSchema) },
+  /**
+   * Refused with `agent_running` while a session runs in the worktree unless `stopAgents`, and with
+   * `dirty_worktree` when it has uncommitted changes unless `force` (they are then snapshotted).
+   */
   'worktrees:remove': {
-    request: z.object({ worktreeId: id, force: z.boolean().optional() }).strict(),
+    request: z.object({ worktreeId: id, force: z.boolean().optional(), stopAgents: z.boolean().optional() }).strict(),
     response: worktreeSchema,
   },
   'worktrees:restore': { request: z.object({ worktreeId: id }).strict(), response: worktreeSchema },

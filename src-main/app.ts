@@ -17,6 +17,7 @@ import { DiffService } from './review/diff-service';
 import { SettingsService } from './settings/settings-service';
 import { TaskService } from './tasks/task-service';
 import { ProjectService } from './projects/project-service';
+import { WorktreeRemoval } from './worktrees/worktree-removal';
 import { WorktreeService } from './worktrees/worktree-service';
 import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
@@ -121,6 +122,7 @@ export function createApp(config: AppConfig): App {
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
       projects,
       worktrees,
+      worktreeRemoval: new WorktreeRemoval(worktrees, sessions),
       profiles,
       environment: userEnv,
       sessions,

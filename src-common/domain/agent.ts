@@ -79,9 +79,11 @@ export type EnvironmentSummary = z.infer<typeof environmentSummarySchema>;
 /** Where a session came from: started here, or read from a chat-session file. */
 export const SESSION_SOURCES = ['launched', 'vscode-copilot', 'claude-code', 'codex'] as const;
 
-/** Lifecycle of a session. */
-/** `recorded`: read from an agent's transcript file; it did not run in Pitwall. */
-export const SESSION_STATUSES = ['queued', 'starting', 'running', 'exited', 'failed', 'stopped', 'recorded'] as const;
+/**
+ * Lifecycle of a session. `stopping`: asked to end, within its grace period (then killed).
+ * `recorded`: read from an agent's transcript file; it did not run in Pitwall.
+ */
+export const SESSION_STATUSES = ['queued', 'starting', 'running', 'stopping', 'exited', 'failed', 'stopped', 'recorded'] as const;
 /** One of {@link SESSION_STATUSES}. */
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 

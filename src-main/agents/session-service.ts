@@ -50,7 +50,7 @@ export interface SessionServiceOptions {
   approvals?: ApprovalService;
 }
 
-const LIVE: SessionStatus[] = ['starting', 'running'];
+const LIVE: SessionStatus[] = ['starting', 'running', 'stopping'];
 
 /**
  * Agent sessions launched by Pitwall: starts them in the pty host (queued past the project's
@@ -117,6 +117,11 @@ export class SessionService implements Disposable {
           this.onExit(row.id, held.exitCode, held.signal);
         } else {
           this.size.set(row.id, { cols: held.cols, rows: held.rows });
+          // A stop the previous core asked for is finished by this one.
+          if (row.status === 'stopping') {
+            this.stopRequested.add(row.id);
+            void this.host.kill(row.id, this.stopGraceMs).catch(() => undefined);
+          }
         }
       }
     }
@@ -195,6 +200,8 @@ export class SessionService implements Disposable {
       this.finish(row, 'stopped', null, 'Stopped before it started');
     } else if (LIVE.includes(row.status as SessionStatus)) {
       this.stopRequested.add(sessionId);
+      // Said at once: the agent has its grace period to end before it is killed.
+      if (row.status !== 'stopping') this.update(row, { status: 'stopping', statusDetail: `Stopping: the agent has ${Math.round(this.stopGraceMs / 100) / 10} s to end before it is killed`, activity: null });
       const exited = this.waitForExit(sessionId, this.stopGraceMs + 5000);
       await this.host.kill(sessionId, this.stopGraceMs);
       await exited;
@@ -323,7 +330,8 @@ export class SessionService implements Disposable {
       const command = delivery.stdin ? withStdin(file, args, { ...env, ...plan.env }, delivery.stdin) : { file, args, env: { ...env, ...plan.env } };
       await this.host.spawn({ sessionId: row.id, ...command, cwd: row.cwd ?? '/', cols, rows, name: 'xterm-256color' });
       row = this.update(this.row(row.id), {
-        status: 'running',
+        // A stop asked for while it was starting stays visible.
+        status: this.stopRequested.has(row.id) ? 'stopping' : 'running',
         startedAt: this.clock(),
         endedAt: null,
         externalId: plan.agentSessionId ?? row.externalId,

@@ -8,6 +8,7 @@ import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
 import type { TaskService } from '../tasks/task-service';
 import type { SettingsService } from '../settings/settings-service';
+import type { WorktreeRemoval } from '../worktrees/worktree-removal';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import type { HistoryQueries } from '../transcripts/history-queries';
 import type { TranscriptService } from '../transcripts/transcript-service';
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   info: () => z.infer<typeof appInfoSchema>;
   projects: ProjectService;
   worktrees: WorktreeService;
+  worktreeRemoval: WorktreeRemoval;
   profiles: ProfileService;
   environment: UserEnvironment;
   sessions: SessionService;
@@ -43,7 +45,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'projects:remove': (req) => projects.remove(req.id),
     'worktrees:create': (req) => worktrees.create(req),
     'worktrees:list': (req) => worktrees.list(req.projectId),
-    'worktrees:remove': (req) => worktrees.remove(req.worktreeId, req.force ?? false),
+    'worktrees:remove': (req) => deps.worktreeRemoval.remove(req.worktreeId, { force: req.force ?? false, stopAgents: req.stopAgents ?? false }),
     'worktrees:restore': (req) => worktrees.restore(req.worktreeId),
     'diffs:get': (req) => deps.diffs.get(req.worktreeId),
     'tasks:create': (req) => deps.tasks.create(req),

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
 import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
-import { TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
+import { COLUMN_WORDS, TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
 import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
 import type { ProfileService } from '../agents/profile-service';
@@ -131,7 +131,7 @@ export class TaskService implements Disposable {
   /** Creates the task's worktree and starts its agent with the task as the prompt. */
   async start(id: string): Promise<Task> {
     const row = this.row(id);
-    if (row.column !== 'backlog') throw new AppError('invalid_request', `This task is ${row.column.replace('_', ' ')}, not in the backlog`);
+    if (row.column !== 'backlog') throw new AppError('invalid_request', `This task is ${COLUMN_WORDS[row.column as TaskColumn]?.toLowerCase() ?? row.column}, not in the backlog`);
     const profileId = row.profileId ?? this.profiles.list().find((p) => p.kind === 'claude-code')?.id;
     if (!profileId) throw new AppError('invalid_request', 'Choose an agent profile for this task');
     const branch = `task/${slug(row.title)}-${row.id.slice(-6)}`;
@@ -145,7 +145,7 @@ export class TaskService implements Disposable {
   /** Lands the task's branch on the base, then removes its worktree. Refusals leave everything as it was. */
   async approve(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
     const row = this.row(id);
-    if (row.column !== 'waiting_approval' && row.column !== 'in_progress') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${row.column})`);
+    if (row.column !== 'waiting_approval') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${(COLUMN_WORDS[row.column as TaskColumn] ?? row.column).toLowerCase()})`);
     if (!row.worktreeId) throw new AppError('invalid_request', 'This task has no worktree to merge');
     const project = this.projectService.get(row.projectId);
     const wt = this.worktreeService.get(row.worktreeId);

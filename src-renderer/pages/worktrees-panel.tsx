@@ -64,16 +64,20 @@ function WorktreeDiff({ worktreeId }: { worktreeId: string }) {
 function WorktreeRow({ worktree }: { worktree: Worktree }) {
   const [showDiff, setShowDiff] = useState(false);
   const [dirtyWarning, setDirtyWarning] = useState<string | null>(null);
+  const [agentWarning, setAgentWarning] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const api = getClient().api.worktrees;
 
-  const remove = async (force: boolean): Promise<void> => {
+  const remove = async (force: boolean, stopAgents = false): Promise<void> => {
     setBusy(true);
     setError(null);
-    const result = await api.remove({ worktreeId: worktree.id, force });
+    const result = await api.remove({ worktreeId: worktree.id, force, stopAgents });
     setBusy(false);
-    if (result.ok) setDirtyWarning(null);
+    if (result.ok) {
+      setDirtyWarning(null);
+      setAgentWarning(null);
+    } else if (result.error.code === 'agent_running') setAgentWarning(result.error.message);
     else if (result.error.code === 'dirty_worktree') setDirtyWarning(result.error.message);
     else setError(result.error.message);
   };
@@ -119,6 +123,21 @@ function WorktreeRow({ worktree }: { worktree: Worktree }) {
       <div className="wt-path mono muted small">{worktree.path}</div>
       {worktree.status === 'removed' && worktree.snapshotRef ? <p className="small">Removed — uncommitted work saved in <code>{worktree.snapshotRef}</code></p> : null}
       {worktree.error ? <p className="field-error">{worktree.error}</p> : null}
+      {agentWarning ? (
+        <div className="warning" role="alertdialog" aria-label="Agent running" onKeyDown={(e) => e.key === 'Escape' && setAgentWarning(null)}>
+          <p>
+            <strong>{agentWarning}.</strong> Stop it and remove the worktree?{g && g.dirtyCount > 0 ? ` Its ${plural(g.dirtyCount, 'uncommitted change')} will be saved as a snapshot you can restore.` : ''}
+          </p>
+          <div className="row">
+            <button type="button" className="button danger" autoFocus disabled={busy} onClick={() => void remove(true, true)}>
+              {busy ? 'Stopping…' : 'Stop agent and remove'}
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => setAgentWarning(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       {dirtyWarning ? (
         <div className="warning" role="alertdialog" aria-label="Uncommitted changes" onKeyDown={(e) => e.key === 'Escape' && setDirtyWarning(null)}>
           <p>
