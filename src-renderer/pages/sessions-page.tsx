@@ -172,7 +172,7 @@ export function SessionsPage({ openId }: { openId: string | null }) {
                 <td>{s.title}</td>
                 <td>{s.profileName ?? s.agentKind}</td>
                 <td>{s.projectName ?? '—'}</td>
-                <td className="mono">{s.branch ?? '—'}</td>
+                <td className={s.branch ? 'mono' : 'muted'}>{s.branch ?? (s.source === 'launched' && s.cwd ? 'main checkout' : '—')}</td>
                 <td>{formatTime(s.startedAt ?? s.createdAt)}</td>
                 <td>{duration(s, now)}</td>
               </tr>

@@ -103,8 +103,8 @@ function ApprovalTimeoutForm() {
   return (
     <form className="row wrap timeout-form" onSubmit={(e) => void submit(e)}>
       <label htmlFor="approval-timeout">Deny a pending approval after (minutes)</label>
-      <input id="approval-timeout" inputMode="decimal" placeholder="never" value={shown} onChange={(e) => setDraft(e.target.value)} style={{ width: 90 }} />
-      <button type="submit" className="button small">
+      <input id="approval-timeout" className="minutes" inputMode="decimal" placeholder="never" value={shown} onChange={(e) => setDraft(e.target.value)} />
+      <button type="submit" className="button">
         Save
       </button>
       {message ? (
@@ -194,7 +194,9 @@ function RulesSection() {
               <th>Tool</th>
               <th>Pattern</th>
               <th>Scope</th>
-              <th />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -207,9 +209,11 @@ function RulesSection() {
                 <td className="mono">{r.pattern ?? 'any'}</td>
                 <td>{r.scope}</td>
                 <td>
-                  <button type="button" className="button small" aria-label={`Remove rule ${r.effect} ${r.toolName} ${r.pattern ?? ''}`} onClick={() => void getClient().api.rules.remove({ id: r.id })}>
-                    Remove
-                  </button>
+                  <div className="row-actions">
+                    <button type="button" className="button small" aria-label={`Remove rule ${r.effect} ${r.toolName} ${r.pattern ?? ''}`} onClick={() => void getClient().api.rules.remove({ id: r.id })}>
+                      Remove
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}

@@ -92,33 +92,36 @@ function WorktreeRow({ worktree }: { worktree: Worktree }) {
   return (
     <li className="worktree-row" data-testid="worktree-row" data-branch={worktree.branch}>
       <div className="wt-main">
-        <span className="wt-branch mono">{worktree.branch}</span>
-        <StatusBadge status={worktree.status} />
-        {worktree.external ? <span className="tag" title="Made outside Pitwall">external</span> : null}
-        {g ? (
-          <>
-            <span className="mono muted" title="HEAD commit">{g.headSha?.slice(0, 7) ?? 'no commits'}</span>
-            <span className={g.dirtyCount > 0 ? 'dirty' : 'muted'}>{g.dirtyCount > 0 ? plural(g.dirtyCount, 'changed file') : 'clean'}</span>
-            <span className="muted" aria-label={`${g.ahead} ahead, ${g.behind} behind base`} title={`${g.ahead} ahead, ${g.behind} behind ${worktree.baseRef}`}>
-              ↑{g.ahead} ↓{g.behind}
-            </span>
-          </>
-        ) : null}
-        <span className="spacer" />
-        {worktree.status === 'active' ? (
-          <button type="button" className="button small" aria-expanded={showDiff} aria-label={`${showDiff ? 'Hide' : 'Show'} diff of ${worktree.branch}`} onClick={() => setShowDiff((v) => !v)}>
-            {showDiff ? 'Hide diff' : 'Diff'}
-          </button>
-        ) : null}
-        {worktree.status === 'removed' && worktree.snapshotRef ? (
-          <button type="button" className="button small" disabled={busy} onClick={() => void restore()}>
-            Restore
-          </button>
-        ) : worktree.status !== 'creating' ? (
-          <button type="button" className="button small" disabled={busy} aria-label={`Remove worktree ${worktree.branch}`} onClick={() => void remove(false)}>
-            Remove
-          </button>
-        ) : null}
+        <div className="wt-info">
+          <span className="wt-branch mono">{worktree.branch}</span>
+          <StatusBadge status={worktree.status} />
+          {worktree.external ? <span className="tag" title="Made outside Pitwall">external</span> : null}
+          {g ? (
+            <>
+              <span className="mono muted" title="HEAD commit">{g.headSha?.slice(0, 7) ?? 'no commits'}</span>
+              <span className={g.dirtyCount > 0 ? 'dirty' : 'muted'}>{g.dirtyCount > 0 ? plural(g.dirtyCount, 'changed file') : 'clean'}</span>
+              <span className="muted" aria-label={`${g.ahead} ahead, ${g.behind} behind base`} title={`${g.ahead} ahead, ${g.behind} behind ${worktree.baseRef}`}>
+                ↑{g.ahead} ↓{g.behind}
+              </span>
+            </>
+          ) : null}
+        </div>
+        <div className="wt-actions">
+          {worktree.status === 'active' ? (
+            <button type="button" className="button small" aria-expanded={showDiff} aria-label={`${showDiff ? 'Hide' : 'Show'} diff of ${worktree.branch}`} onClick={() => setShowDiff((v) => !v)}>
+              {showDiff ? 'Hide diff' : 'Diff'}
+            </button>
+          ) : null}
+          {worktree.status === 'removed' && worktree.snapshotRef ? (
+            <button type="button" className="button small" disabled={busy} onClick={() => void restore()}>
+              Restore
+            </button>
+          ) : worktree.status !== 'creating' ? (
+            <button type="button" className="button small" disabled={busy} aria-label={`Remove worktree ${worktree.branch}`} onClick={() => void remove(false)}>
+              Remove
+            </button>
+          ) : null}
+        </div>
       </div>
       <div className="wt-path mono muted small">{worktree.path}</div>
       {worktree.status === 'removed' && worktree.snapshotRef ? <p className="small">Removed — uncommitted work saved in <code>{worktree.snapshotRef}</code></p> : null}
