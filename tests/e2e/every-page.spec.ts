@@ -7,7 +7,7 @@ import type { Task } from '../../src-common/domain/task';
 import { makeRepo, write } from '../helpers/git-repo';
 import { openApp } from '../helpers/open-app';
 import { rpc } from '../helpers/rpc';
-import { screenshotPath } from '../helpers/screenshots';
+import { reviewShotPath } from '../helpers/screenshots';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -115,11 +115,11 @@ test('every page at 1280×800 and 1920×1080: nothing overflows sideways, form c
       await page.goto(`${serve.origin}/#/${route}`);
       await ready(page);
       await expectNoSidewaysScroll(page, `${name} at ${size.width}`);
-      await page.screenshot({ path: screenshotPath(`page-${name}-${size.width}.png`) });
+      await page.screenshot({ path: reviewShotPath(`page-${name}-${size.width}.png`) });
       // The app scrolls inside its content pane: the rest of a long page, seen from its end.
       if (await page.evaluate(() => document.querySelector('main.content')!.scrollHeight > document.querySelector('main.content')!.clientHeight)) {
         await page.evaluate(() => document.querySelector('main.content')!.scrollTo(0, 1e6));
-        await page.screenshot({ path: screenshotPath(`page-${name}-${size.width}-end.png`) });
+        await page.screenshot({ path: reviewShotPath(`page-${name}-${size.width}-end.png`) });
         await page.evaluate(() => document.querySelector('main.content')!.scrollTo(0, 0));
       }
     }

@@ -4,7 +4,7 @@ import type { Project } from '../../src-common/domain/project';
 import { git, makeRepo, write } from '../helpers/git-repo';
 import { openApp } from '../helpers/open-app';
 import { rpc } from '../helpers/rpc';
-import { screenshotPath } from '../helpers/screenshots';
+import { reviewShotPath } from '../helpers/screenshots';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -54,7 +54,7 @@ test('a first task: approval only once it waits, chips in the board’s words, a
   await expect(review.getByRole('status').filter({ hasText: 'The agent is working' })).toBeVisible();
   await expect(review.getByRole('button', { name: 'Approve and merge' })).toHaveCount(0);
   await expect(review.getByRole('button', { name: /^Reject/ })).toHaveCount(0);
-  await page.screenshot({ path: screenshotPath('task-in-progress-1280.png') });
+  await page.screenshot({ path: reviewShotPath('task-in-progress-1280.png') });
   await review.getByRole('button', { name: 'Stop the agent and review' }).click();
 
   // Waiting for approval: the gate, a warning naming the secret the agent added, and no copied .env in the diff.
@@ -66,9 +66,9 @@ test('a first task: approval only once it waits, chips in the board’s words, a
   const files = review.getByRole('complementary', { name: 'Changed files' });
   await expect(files).toContainText('feature.txt');
   await expect(files.getByText('.env', { exact: true })).toHaveCount(0);
-  await page.screenshot({ path: screenshotPath('task-review-secret-1280.png') });
+  await page.screenshot({ path: reviewShotPath('task-review-secret-1280.png') });
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.screenshot({ path: screenshotPath('task-review-secret-1920.png') });
+  await page.screenshot({ path: reviewShotPath('task-review-secret-1920.png') });
 
   await review.getByRole('button', { name: 'Approve and merge' }).click();
   await expect(page.getByTestId('column-verified').getByTestId('task-card')).toHaveCount(1, { timeout: 30_000 });

@@ -6,7 +6,7 @@ import type { Project } from '../../src-common/domain/project';
 import { makeRepo } from '../helpers/git-repo';
 import { openApp } from '../helpers/open-app';
 import { rpc } from '../helpers/rpc';
-import { screenshotPath } from '../helpers/screenshots';
+import { reviewShotPath } from '../helpers/screenshots';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -56,9 +56,9 @@ test('set up "any command" as an agent in the profile editor: command, arguments
   await expect(keys).toContainText('/bin/bash');
   await expect(keys).not.toContainText('value-from-bash-profile');
   await expect(keys.getByRole('listitem').filter({ hasText: /^PITWALL_/ })).toHaveCount(0);
-  await page.screenshot({ path: screenshotPath('profile-editor-1280.png') });
+  await page.screenshot({ path: reviewShotPath('profile-editor-1280.png') });
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.screenshot({ path: screenshotPath('profile-editor-1920.png') });
+  await page.screenshot({ path: reviewShotPath('profile-editor-1920.png') });
   await dialog.getByRole('button', { name: 'Add profile' }).click();
   await expect(dialog).toHaveCount(0);
   const row = section.getByTestId('profile-row').filter({ hasText: 'Reader' });

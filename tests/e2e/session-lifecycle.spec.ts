@@ -5,7 +5,7 @@ import type { Project } from '../../src-common/domain/project';
 import { git, makeRepo } from '../helpers/git-repo';
 import { openApp } from '../helpers/open-app';
 import { rpc } from '../helpers/rpc';
-import { screenshotPath } from '../helpers/screenshots';
+import { reviewShotPath } from '../helpers/screenshots';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -68,7 +68,7 @@ test('the terminal fits the window at 1280×800 and 1920×1080 and the page does
     const after = await layout(page);
     expect(after.scrollTop).toBe(0);
     expect(after.headerTop).toBe(before.headerTop);
-    await page.screenshot({ path: screenshotPath(`session-terminal-${size.width}.png`) });
+    await page.screenshot({ path: reviewShotPath(`session-terminal-${size.width}.png`) });
   }
 });
 
@@ -87,7 +87,7 @@ test('Stop says "Stopping" during the grace period; removing a worktree an agent
   await expect(facts.locator('.badge')).toHaveText('stopping');
   await expect(facts.getByRole('button', { name: 'Stopping…' })).toBeDisabled();
   await expect(facts).toContainText('3 s to end before it is killed');
-  await page.screenshot({ path: screenshotPath('session-stopping-1280.png') });
+  await page.screenshot({ path: reviewShotPath('session-stopping-1280.png') });
   await expect(facts.locator('.badge')).toHaveText('stopped', { timeout: 15_000 });
 
   // An agent at work in a worktree: removing the worktree asks, then stops it and removes.
@@ -101,7 +101,7 @@ test('Stop says "Stopping" during the grace period; removing a worktree an agent
   await expect(warning).toContainText('“Busy agent” is running in agent/busy');
   await expect(warning).toContainText('1 uncommitted change will be saved as a snapshot');
   expect((await rpc<Session>(serve, 'sessions:get', { sessionId: busy.id })).status).toBe('running');
-  await page.screenshot({ path: screenshotPath('worktree-agent-running-1280.png') });
+  await page.screenshot({ path: reviewShotPath('worktree-agent-running-1280.png') });
   await warning.getByRole('button', { name: 'Stop agent and remove' }).click();
   await expect(row).toContainText('removed', { timeout: 20_000 });
   expect((await rpc<Session>(serve, 'sessions:get', { sessionId: busy.id })).status).toBe('stopped');
