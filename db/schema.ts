@@ -86,6 +86,8 @@ export const agentProfiles = sqliteTable('agent_profiles', {
   env: text('env').notNull().default('{}'),
   model: text('model'),
   permissionMode: text('permission_mode').notNull().default('supervised'),
+  /** argument | stdin | typed | none: how a session's first prompt reaches the agent. */
+  promptMode: text('prompt_mode').notNull().default('argument'),
   builtIn: integer('built_in', { mode: 'boolean' }).notNull().default(false),
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAbsolutePath } from './branch-name';
-import { agentProfileInputSchema, agentProfileSchema, sessionSchema } from './domain/agent';
+import { agentProfileInputSchema, agentProfileSchema, environmentSummarySchema, sessionSchema } from './domain/agent';
 import { APPROVAL_STATUSES, RULE_SCOPES, approvalSchema, permissionRuleInputSchema, permissionRuleSchema } from './domain/approval';
 import { projectConfigSchema, projectSchema } from './domain/project';
 import { appSettingsSchema } from './domain/settings';
@@ -86,8 +86,12 @@ export const channels = {
     response: worktreeSchema,
   },
   'worktrees:list': { request: z.object({ projectId: id }).strict(), response: z.array(worktreeSchema) },
+  /**
+   * Refused with `agent_running` while a session runs in the worktree unless `stopAgents`, and with
+   * `dirty_worktree` when it has uncommitted changes unless `force` (they are then snapshotted).
+   */
   'worktrees:remove': {
-    request: z.object({ worktreeId: id, force: z.boolean().optional() }).strict(),
+    request: z.object({ worktreeId: id, force: z.boolean().optional(), stopAgents: z.boolean().optional() }).strict(),
     response: worktreeSchema,
   },
   'worktrees:restore': { request: z.object({ worktreeId: id }).strict(), response: worktreeSchema },
@@ -119,6 +123,10 @@ export const channels = {
   'profiles:create': { request: agentProfileInputSchema.strict(), response: agentProfileSchema },
   'profiles:update': { request: agentProfileInputSchema.partial().extend({ id }).strict(), response: agentProfileSchema },
   'profiles:remove': { request: z.object({ id }).strict(), response: z.object({ id: z.string() }) },
+  /** Puts a built-in profile back as installed. */
+  'profiles:reset': { request: z.object({ id }).strict(), response: agentProfileSchema },
+  /** The names (never the values) of the variables agents start with, and where they came from; `refresh` asks the login shell again. */
+  'profiles:environment': { request: z.object({ refresh: z.boolean().optional() }).strict(), response: environmentSummarySchema },
 
   'sessions:start': {
     request: z

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'invalid_branch_name',
   'invalid_path',
   'dirty_worktree',
+  'agent_running',
   'conflict',
   'worktrees_disabled',
   'git_failed',

@@ -5,18 +5,19 @@ import type { AppConfig } from './config';
 import { EventBus } from './events/event-bus';
 import { createHandlers } from './ipc/handlers';
 import { createRouter, type Router } from './ipc/router';
-import { LoginShellPath } from './agents/command-resolver';
 import { ApprovalService } from './approvals/approval-service';
 import { HookBroker } from './approvals/hook-broker';
 import { ProfileService } from './agents/profile-service';
 import { PtyHostClient, ptyHostSocketPath, type PtyHostLaunch } from './agents/pty-host-client';
 import { SessionService } from './agents/session-service';
+import { UserEnvironment } from './agents/user-environment';
 import { DisposableStore, toDisposable, type Disposable } from './lifecycle';
 import { tightenDataDir } from './private-files';
 import { DiffService } from './review/diff-service';
 import { SettingsService } from './settings/settings-service';
 import { TaskService } from './tasks/task-service';
 import { ProjectService } from './projects/project-service';
+import { WorktreeRemoval } from './worktrees/worktree-removal';
 import { WorktreeService } from './worktrees/worktree-service';
 import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
@@ -96,7 +97,9 @@ export function createApp(config: AppConfig): App {
   const worktrees = store.add(new WorktreeService(database.db, events, projects));
   const profiles = new ProfileService(database.db, events);
   profiles.seedBuiltIns();
-  const loginPath = new LoginShellPath(process.env.SHELL, config.searchPath ?? process.env.PATH);
+  const appRoot = path.resolve(config.migrationsDir, '..', '..');
+  // Agents get the user's environment from their login shell, without Pitwall's own variables.
+  const userEnv = new UserEnvironment({ baseEnv: config.sessionOptions?.baseEnv ?? process.env, appRoot, extraPath: config.searchPath, ...config.userEnvironment });
   const socketPath = ptyHostSocketPath(config.dataDir);
   const scrollbackDir = path.join(config.dataDir, 'scrollback');
   const launch = (config.ptyHostLaunch ?? builtPtyHostLaunch(path.dirname(require.main?.filename ?? __filename)))(socketPath, scrollbackDir);
@@ -109,7 +112,7 @@ export function createApp(config: AppConfig): App {
   });
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
   const sessions = store.add(
-    new SessionService(database.db, events, projects, worktrees, profiles, host, loginPath, {
+    new SessionService(database.db, events, projects, worktrees, profiles, host, userEnv, {
       scrollbackDir,
       hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
@@ -125,7 +128,7 @@ export function createApp(config: AppConfig): App {
       (sessionId, activity) => sessions.setActivity(sessionId, activity),
     ),
   );
-  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), loginPath));
+  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), userEnv));
   const mainDir = path.dirname(require.main?.filename ?? __filename);
   const transcripts = store.add(
     new TranscriptService(database.sqlite, events, settings, {
@@ -149,14 +152,16 @@ export function createApp(config: AppConfig): App {
   // Team sync's health reaches the tray and the page badge through the status model.
   status.setSync(syncStatusOf(sync.status()));
   store.add(events.on('team:status', (team) => status.setSync(syncStatusOf(team))));
-  const ide = new IdeService({ loginPath, worktrees, sessions, settings });
+  const ide = new IdeService({ environment: userEnv, worktrees, sessions, settings });
   const updates = store.add(new UpdateService(events, settings, sessions, { platform: process.platform, version: config.version }));
   const router = createRouter(
     createHandlers({
       info: () => ({ version: config.version, shell: config.shell, dataDir: config.dataDir, platform: `${os.platform()}-${os.arch()}` }),
       projects,
       worktrees,
+      worktreeRemoval: new WorktreeRemoval(worktrees, sessions),
       profiles,
+      environment: userEnv,
       sessions,
       approvals,
       settings,

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PtyHostLaunch } from './agents/pty-host-client';
 import type { SessionServiceOptions } from './agents/session-service';
+import type { UserEnvironmentOptions } from './agents/user-environment';
 import type { TranscriptRoot } from './transcripts/transcript-sources';
 import type { ScanLauncher } from './transcripts/transcript-service';
 import type { SyncServiceOptions } from './sync/sync-service';
@@ -22,8 +23,10 @@ export interface AppConfig {
   approvalTimeoutMs?: number;
   /** PATH to search for CLIs besides the login shell's (tests put stand-ins first). */
   searchPath?: string;
-  /** Session tunables (tests shorten the stop grace period, pin the agents' environment). */
+  /** Session tunables (tests shorten the stop grace period, pin the environment agents start from). */
   sessionOptions?: SessionServiceOptions;
+  /** How the user's environment is resolved (tests pick the login shell). */
+  userEnvironment?: Pick<UserEnvironmentOptions, 'shell' | 'timeoutMs'>;
   /** The transcript folders watched by default; defaults to the platform's (`~/.claude/projects`, …). */
   transcriptRoots?: TranscriptRoot[];
   /** How to start the first-scan worker; defaults to the built `transcript-scan.js` (tests run it from source). */

@@ -35,6 +35,11 @@ export const diffFileSchema = z.object({
 /** One file's change. */
 export type DiffFile = z.infer<typeof diffFileSchema>;
 
+/** A change that looks like a secret (a `.env` the agent added, a key in a line), for the reviewer's attention. */
+export const secretWarningSchema = z.object({ path: z.string(), reason: z.string() });
+/** A secret warning. */
+export type SecretWarning = z.infer<typeof secretWarningSchema>;
+
 /** A worktree against its base: committed, staged, unstaged and untracked changes together. */
 export const worktreeDiffSchema = z.object({
   worktreeId: z.string(),
@@ -43,6 +48,8 @@ export const worktreeDiffSchema = z.object({
   files: z.array(diffFileSchema),
   additions: z.number().int(),
   deletions: z.number().int(),
+  /** Added files and lines that look like secrets: approving would merge them. */
+  secrets: z.array(secretWarningSchema),
 });
 /** A worktree's diff. */
 export type WorktreeDiff = z.infer<typeof worktreeDiffSchema>;

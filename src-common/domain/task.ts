@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const TASK_COLUMNS = ['backlog', 'in_progress', 'waiting_approval', 'verified'] as const;
 /** One of {@link TASK_COLUMNS}. */
 export type TaskColumn = (typeof TASK_COLUMNS)[number];
+/** Each column as the board names it; chips and messages use the same words. */
+export const COLUMN_WORDS: Record<TaskColumn, string> = { backlog: 'Backlog', in_progress: 'In progress', waiting_approval: 'Waiting for approval', verified: 'Verified' };
 
 /** A run of the project's verify command. */
 export const verificationSchema = z.object({

@@ -1,7 +1,17 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles } from '../../db/schema';
-import { AGENT_KINDS, PERMISSION_MODES, agentProfileInputSchema, type AgentKind, type AgentProfile, type PermissionMode } from '../../src-common/domain/agent';
+import {
+  AGENT_KINDS,
+  PERMISSION_MODES,
+  PROMPT_MODES_BY_KIND,
+  agentProfileInputSchema,
+  defaultPromptMode,
+  type AgentKind,
+  type AgentProfile,
+  type PermissionMode,
+  type PromptMode,
+} from '../../src-common/domain/agent';
 import { formatZodError } from '../../src-common/format-zod-error';
 import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
@@ -9,7 +19,7 @@ import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
 
 type Row = typeof agentProfiles.$inferSelect;
-type ProfileInput = Omit<AgentProfile, 'id' | 'builtIn' | 'createdAt' | 'updatedAt'>;
+type ProfileInput = Omit<AgentProfile, 'id' | 'builtIn' | 'createdAt' | 'updatedAt' | 'promptMode'> & { promptMode?: PromptMode | undefined };
 
 /** The profiles every install starts with, one per kind. */
 export function builtInProfiles(shell = process.env.SHELL || '/bin/sh'): ProfileInput[] {
@@ -18,8 +28,9 @@ export function builtInProfiles(shell = process.env.SHELL || '/bin/sh'): Profile
     { ...base, name: 'Claude Code', kind: 'claude-code', command: 'claude' },
     { ...base, name: 'Codex', kind: 'codex', command: 'codex' },
     { ...base, name: 'Gemini CLI', kind: 'gemini', command: 'gemini' },
-    { ...base, name: 'Aider', kind: 'aider', command: 'aider' },
-    { ...base, name: 'Shell', kind: 'shell', command: shell },
+    { ...base, name: 'Aider', kind: 'aider', command: 'aider', promptMode: 'typed' },
+    // A shell takes no prompt: a task's title typed into it would run as a command.
+    { ...base, name: 'Shell', kind: 'shell', command: shell, promptMode: 'none' },
   ];
 }
 
@@ -29,6 +40,14 @@ function parseJson<T>(text: string, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+const PROMPT_MODE_WORDS: Record<PromptMode, string> = { argument: 'as an argument', stdin: 'on standard input', typed: 'typed into the terminal', none: 'not at all' };
+
+function checkPromptMode(kind: AgentKind, mode: PromptMode | undefined): void {
+  if (mode === undefined || PROMPT_MODES_BY_KIND[kind].includes(mode)) return;
+  const allowed = PROMPT_MODES_BY_KIND[kind].map((m) => PROMPT_MODE_WORDS[m]).join(', ');
+  throw new AppError('invalid_request', `A ${kind} profile cannot take its prompt ${PROMPT_MODE_WORDS[mode]}; choose ${allowed}`);
 }
 
 /** Agent profiles: what to run, with which args, env, model and permission mode. */
@@ -70,6 +89,7 @@ export class ProfileService {
   }
 
   create(input: ProfileInput): AgentProfile {
+    checkPromptMode(input.kind, input.promptMode);
     const now = this.clock();
     const row = this.db
       .insert(agentProfiles)
@@ -84,6 +104,11 @@ export class ProfileService {
     const current = this.get(id);
     const merged = agentProfileInputSchema.safeParse({ ...current, ...changes });
     if (!merged.success) throw new AppError('invalid_request', `Invalid profile: ${formatZodError(merged.error)}`);
+    if (current.builtIn && merged.data.kind !== current.kind) throw new AppError('invalid_request', `${current.name} is built in for ${current.kind}; duplicate it to make a profile of another kind`);
+    // A kind change without a prompt mode takes the new kind's default.
+    const promptMode = changes.promptMode ?? (merged.data.kind === current.kind ? current.promptMode : defaultPromptMode(merged.data.kind));
+    checkPromptMode(merged.data.kind, promptMode);
+    merged.data.promptMode = promptMode;
     const row = this.db
       .update(agentProfiles)
       .set({ ...this.toColumns(merged.data), updatedAt: this.clock(), version: this.row(id).version + 1 })
@@ -92,6 +117,14 @@ export class ProfileService {
       .get();
     this.events.emit('profiles:changed', { profileId: id });
     return this.toProfile(row);
+  }
+
+  /** Puts a built-in profile back as it was installed. */
+  reset(id: string): AgentProfile {
+    const current = this.get(id);
+    if (!current.builtIn) throw new AppError('invalid_request', `${current.name} is your own profile; only built-in profiles have defaults to restore`);
+    const defaults = builtInProfiles().find((p) => p.kind === current.kind)!;
+    return this.update(id, { ...defaults, promptMode: defaults.promptMode ?? defaultPromptMode(defaults.kind) });
   }
 
   remove(id: string): { id: string } {
@@ -110,19 +143,30 @@ export class ProfileService {
   }
 
   private toColumns(p: ProfileInput) {
-    return { name: p.name, kind: p.kind, command: p.command, args: JSON.stringify(p.args), env: JSON.stringify(p.env), model: p.model, permissionMode: p.permissionMode };
+    return {
+      name: p.name,
+      kind: p.kind,
+      command: p.command,
+      args: JSON.stringify(p.args),
+      env: JSON.stringify(p.env),
+      model: p.model,
+      permissionMode: p.permissionMode,
+      promptMode: p.promptMode ?? defaultPromptMode(p.kind),
+    };
   }
 
   private toProfile(row: Row): AgentProfile {
+    const kind = ((AGENT_KINDS as readonly string[]).includes(row.kind) ? row.kind : 'shell') as AgentKind;
     return {
       id: row.id,
       name: row.name,
-      kind: ((AGENT_KINDS as readonly string[]).includes(row.kind) ? row.kind : 'shell') as AgentKind,
+      kind,
       command: row.command,
       args: parseJson<string[]>(row.args, []),
       env: parseJson<Record<string, string>>(row.env, {}),
       model: row.model,
       permissionMode: ((PERMISSION_MODES as readonly string[]).includes(row.permissionMode) ? row.permissionMode : 'supervised') as PermissionMode,
+      promptMode: PROMPT_MODES_BY_KIND[kind].includes(row.promptMode as PromptMode) ? (row.promptMode as PromptMode) : defaultPromptMode(kind),
       builtIn: row.builtIn,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

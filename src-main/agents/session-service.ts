@@ -14,12 +14,13 @@ import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
 import type { HookLaunch } from './adapters/agent-adapter';
 import { CliVersions } from './cli-version';
-import { cleanEnv } from './clean-env';
-import { resolveCommand, type LoginShellPath } from './command-resolver';
+import { resolveCommand } from './command-resolver';
+import { deliverPrompt, withStdin } from './prompt-delivery';
 import { ScreenPromptWatcher, type ScreenPromptMatch } from './screen-prompt-watcher';
 import type { ProfileService } from './profile-service';
 import type { PtyHostClient } from './pty-host-client';
 import type { SpawnSpec } from './pty-host/protocol';
+import type { UserEnvironment } from './user-environment';
 import { readScrollback } from './pty-host/scrollback-file';
 
 type Row = typeof sessions.$inferSelect;
@@ -39,7 +40,7 @@ export interface StartRequest {
 /** Tunables, mostly for tests. */
 export interface SessionServiceOptions {
   clock?: Clock;
-  /** Environment agents inherit from (filtered by cleanEnv). */
+  /** Pitwall's own environment (its HOME is where an agent without a folder starts). */
   baseEnv?: NodeJS.ProcessEnv;
   /** How long stop waits after SIGTERM before SIGKILL. */
   stopGraceMs?: number;
@@ -53,7 +54,7 @@ export interface SessionServiceOptions {
   approvals?: ApprovalService;
 }
 
-const LIVE: SessionStatus[] = ['starting', 'running'];
+const LIVE: SessionStatus[] = ['starting', 'running', 'stopping'];
 
 /**
  * Agent sessions launched by Pitwall: starts them in the pty host (queued past the project's
@@ -87,7 +88,7 @@ export class SessionService implements Disposable {
     private readonly worktreeService: WorktreeService,
     private readonly profiles: ProfileService,
     private readonly host: PtyHostClient,
-    private readonly loginPath: LoginShellPath,
+    private readonly userEnv: UserEnvironment,
     options: SessionServiceOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
@@ -129,6 +130,11 @@ export class SessionService implements Disposable {
           this.onExit(row.id, held.exitCode, held.signal);
         } else {
           this.size.set(row.id, { cols: held.cols, rows: held.rows });
+          // A stop the previous core asked for is finished by this one.
+          if (row.status === 'stopping') {
+            this.stopRequested.add(row.id);
+            void this.host.kill(row.id, this.stopGraceMs).catch(() => undefined);
+          }
         }
       }
     }
@@ -140,7 +146,9 @@ export class SessionService implements Disposable {
     const project = this.projectService.get(request.projectId);
     const profile = this.profiles.get(request.profileId);
     // A missing CLI is an answer to the request, not a terminal that dies at once.
-    resolveCommand(profile.command, await this.loginPath.get(), adapterFor(profile.kind).installHint);
+    resolveCommand(profile.command, (await this.userEnv.forAgent(profile.env)).PATH ?? '', adapterFor(profile.kind).installHint);
+    // A prompt this profile cannot pass safely is an answer to the request too.
+    deliverPrompt(profile.kind, profile.promptMode, request.prompt?.trim() ? request.prompt : null);
     let worktreeId: string | null = null;
     let cwd = project.path;
     if (request.newWorktree) {
@@ -156,7 +164,8 @@ export class SessionService implements Disposable {
       cwd = wt.path;
     }
     const now = this.clock();
-    const prompt = request.prompt?.trim() ? request.prompt : null;
+    // A profile that takes no prompt (a shell) never gets one, not even later on a restart.
+    const prompt = request.prompt?.trim() && profile.promptMode !== 'none' ? request.prompt : null;
     const title = request.title?.trim() || (prompt ? firstLine(prompt) : profile.name);
     const row = this.db
       .insert(sessions)
@@ -206,6 +215,8 @@ export class SessionService implements Disposable {
       this.finish(row, 'stopped', null, 'Stopped before it started');
     } else if (LIVE.includes(row.status as SessionStatus)) {
       this.stopRequested.add(sessionId);
+      // Said at once: the agent has its grace period to end before it is killed.
+      if (row.status !== 'stopping') this.update(row, { status: 'stopping', statusDetail: `Stopping: the agent has ${Math.round(this.stopGraceMs / 100) / 10} s to end before it is killed`, activity: null });
       const exited = this.waitForExit(sessionId, this.stopGraceMs + 5000);
       await this.host.kill(sessionId, this.stopGraceMs);
       await exited;
@@ -329,9 +340,8 @@ export class SessionService implements Disposable {
     try {
       const profile = this.profiles.get(row.profileId ?? '');
       const adapter = adapterFor(profile.kind as AgentKind);
-      const searchPath = await this.loginPath.get();
-      const file = resolveCommand(profile.command, searchPath, adapter.installHint);
-      const env = cleanEnv(this.baseEnv, searchPath, profile.env);
+      const env = await this.userEnv.forAgent(profile.env);
+      const file = resolveCommand(profile.command, env.PATH ?? '', adapter.installHint);
       env.PITWALL_SESSION_ID = row.id;
       const resuming = row.startedAt !== null && row.externalId !== null;
       let hooks: HookLaunch | null = null;
@@ -348,20 +358,24 @@ export class SessionService implements Disposable {
       }
       const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
       this.nextPrompt.delete(row.id);
-      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks });
+      const delivery = deliverPrompt(profile.kind, profile.promptMode, prompt);
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks });
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
-      await this.host.spawn({ sessionId: row.id, file, args: plan.args, cwd: row.cwd ?? '/', env: { ...env, ...plan.env }, cols, rows, name: 'xterm-256color', ...(hook ? { hook } : {}) });
+      const args = [...plan.args, ...delivery.extraArgs];
+      const command = delivery.stdin ? withStdin(file, args, { ...env, ...plan.env }, delivery.stdin) : { file, args, env: { ...env, ...plan.env } };
+      await this.host.spawn({ sessionId: row.id, ...command, cwd: row.cwd ?? '/', cols, rows, name: 'xterm-256color', ...(hook ? { hook } : {}) });
       row = this.update(this.row(row.id), {
-        status: 'running',
+        // A stop asked for while it was starting stays visible.
+        status: this.stopRequested.has(row.id) ? 'stopping' : 'running',
         startedAt: this.clock(),
         endedAt: null,
         externalId: plan.agentSessionId ?? row.externalId,
         transcriptPath: plan.transcriptPath ?? row.transcriptPath,
       });
-      if (plan.typedPrompt) {
-        const prompt = plan.typedPrompt;
+      if (plan.typedPrompt ?? delivery.typed) {
+        const prompt = plan.typedPrompt ?? delivery.typed;
         setTimeout(() => void this.host.input(row.id, `${prompt}\r`).catch(() => undefined), 300);
       }
     } catch (error) {

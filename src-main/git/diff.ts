@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DiffFile } from '../../src-common/domain/diff';
 import { gitBytes, gitProbe, gitRaw } from './git';
 import { parseRawPatch } from './diff-parser';
+import { excludePathspecs } from './untracked';
 
 /** A worktree's changes against the merge-base with its base. */
 export interface WorktreeChanges {
@@ -13,10 +14,10 @@ export interface WorktreeChanges {
 
 /**
  * Everything in `worktree` that differs from where it left `baseRef`: committed, staged, unstaged
- * and untracked (not ignored) changes in one diff. A scratch copy of the index takes `git add -A`,
+ * and untracked (not ignored) changes in one diff, but the untracked paths in `keepOut`. A scratch copy of the index takes `git add -A`,
  * so the worktree and its real index are never touched.
  */
-export async function worktreeChanges(worktree: string, baseRef: string): Promise<WorktreeChanges> {
+export async function worktreeChanges(worktree: string, baseRef: string, keepOut: readonly string[] = []): Promise<WorktreeChanges> {
   const mergeBase = await gitProbe(worktree, ['merge-base', baseRef, 'HEAD']);
   const indexPath = path.resolve(worktree, await gitRaw(worktree, ['rev-parse', '--git-path', 'index']));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-diff-'));
@@ -29,7 +30,8 @@ export async function worktreeChanges(worktree: string, baseRef: string): Promis
       const { atime, mtime } = fs.statSync(indexPath);
       fs.utimesSync(env.GIT_INDEX_FILE, atime, mtime);
     }
-    await gitRaw(worktree, ['add', '--all', '--', '.'], env);
+    // What Pitwall's own commit would leave out (files it copied in) is no change of the branch.
+    await gitRaw(worktree, ['add', '--all', '--', '.', ...(await excludePathspecs(worktree, keepOut))], env);
     // Against the merge-base, or the empty tree when there is none (an unrelated or empty history).
     const against = mergeBase ?? (await gitRaw(worktree, ['hash-object', '-t', 'tree', '/dev/null']));
     // One run gives both: NUL-separated records with the exact names (never quoted, padded or

@@ -115,12 +115,14 @@ export function gitBytes(cwd: string, args: string[], env?: Record<string, strin
   });
 }
 
-/** Runs git and answers its exit code with stdout and stderr, for commands whose failure output is on stdout (merge-tree). */
-export function gitExec(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs git (with `input` on stdin) and answers its exit code with stdout and stderr, for commands whose failure output is on stdout (merge-tree). */
+export function gitExec(cwd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });
+    // Paths on stdin (NUL-separated) need no quoting and no length limit.
+    if (input !== undefined) child.stdin?.end(input);
   });
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src-common/result';
 import { gitExec, gitFailureReason, gitOutput, gitProbe, gitRaw } from './git';
+import { excludePathspecs } from './untracked';
 import { listWorktrees, removeWorktree } from './worktree';
 
 /** How an approved branch lands on its base. */
@@ -58,9 +59,12 @@ function listed(files: string[]): string {
   return `${files.slice(0, 8).join(', ')}${files.length > 8 ? `, and ${files.length - 8} more` : ''}`;
 }
 
-/** Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it). Returns true when it committed. */
-export async function commitAll(worktree: string, message: string): Promise<boolean> {
-  await gitRaw(worktree, ['add', '--all', '--', '.']);
+/**
+ * Commits whatever is uncommitted in a worktree (so nothing is lost by merging or removing it),
+ * except the paths in `keepOut` (files Pitwall copied in, such as `.env`). Returns true when it committed.
+ */
+export async function commitAll(worktree: string, message: string, keepOut: readonly string[] = []): Promise<boolean> {
+  await gitRaw(worktree, ['add', '--all', '--', '.', ...(await excludePathspecs(worktree, keepOut))]);
   if ((await gitRaw(worktree, ['diff', '--cached', '--name-only'])) === '') return false;
   const env: Record<string, string> = (await gitProbe(worktree, ['config', 'user.email'])) ? {} : { GIT_AUTHOR_NAME: 'Pitwall', GIT_AUTHOR_EMAIL: 'pitwall@localhost', GIT_COMMITTER_NAME: 'Pitwall', GIT_COMMITTER_EMAIL: 'pitwall@localhost' };
   await gitRaw(worktree, ['commit', '--quiet', '--no-verify', '-m', message], env);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gitProbe, gitRaw } from './git';
+import { excludePathspecs } from './untracked';
 
 /** The ref under which a worktree's uncommitted work is saved. */
 export function snapshotRefName(worktreeId: string): string {
@@ -9,17 +10,18 @@ export function snapshotRefName(worktreeId: string): string {
 }
 
 /**
- * Saves everything uncommitted in `worktree` (staged, unstaged and untracked, not ignored) as a
+ * Saves everything uncommitted in `worktree` (staged, unstaged and untracked, not ignored, but
+ * the untracked `keepOut` paths: files Pitwall copied in) as a
  * commit whose parent is HEAD, stored under `ref`, without touching the worktree or its index.
  * Returns the commit id.
  */
-export async function snapshotWorkingTree(worktree: string, ref: string, message: string): Promise<string> {
+export async function snapshotWorkingTree(worktree: string, ref: string, message: string, keepOut: readonly string[] = []): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-index-'));
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
   try {
     const head = await gitProbe(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD']);
     if (head) await gitRaw(worktree, ['read-tree', 'HEAD'], env);
-    await gitRaw(worktree, ['add', '--all', '--', '.'], env);
+    await gitRaw(worktree, ['add', '--all', '--', '.', ...(await excludePathspecs(worktree, keepOut))], env);
     const tree = await gitRaw(worktree, ['write-tree'], env);
     const commitEnv = {
       ...env,

@@ -5,7 +5,7 @@ import spawn from 'cross-spawn';
 import type { EditorInfo, EditorsInfo, OpenInRequest } from '../../src-common/domain/ide';
 import { AppError } from '../../src-common/result';
 import type { SessionService } from '../agents/session-service';
-import type { LoginShellPath } from '../agents/command-resolver';
+import type { UserEnvironment } from '../agents/user-environment';
 import type { SettingsService } from '../settings/settings-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { launchPlan, type PlatformContext } from './editor-catalog';
@@ -15,7 +15,8 @@ const CACHE_MS = 60_000;
 
 /** Where "Open in" finds folders and what it detects with. */
 export interface IdeServiceDeps {
-  loginPath: Pick<LoginShellPath, 'get'>;
+  /** The user's login environment: its PATH finds the editors, and editors start with it (minus Pitwall's own variables). */
+  environment: Pick<UserEnvironment, 'path' | 'forAgent'>;
   worktrees: Pick<WorktreeService, 'get'>;
   sessions: Pick<SessionService, 'get'>;
   settings: Pick<SettingsService, 'get'>;
@@ -88,7 +89,7 @@ export class IdeService {
 
   private async detect(refresh: boolean): Promise<{ editors: DetectedEditor[]; terminal: DetectedTerminal | null }> {
     if (!refresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache;
-    const searchPath = await this.deps.loginPath.get();
+    const searchPath = await this.deps.environment.path();
     this.cache = { at: Date.now(), editors: detectEditors(this.context, searchPath, this.probe), terminal: detectTerminal(this.context, searchPath, this.probe) };
     return this.cache;
   }
@@ -109,9 +110,9 @@ export class IdeService {
 
   /** Starts the program detached (it outlives Pitwall), with the login PATH, and waits until it has started. */
   private async launch(command: string, args: string[], cwd: string): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: await this.deps.loginPath.get() };
-    // Pitwall's own runtime flag must not turn an Electron-based editor into plain Node.
-    delete env.ELECTRON_RUN_AS_NODE;
+    // The user's environment without Pitwall's own variables: ELECTRON_RUN_AS_NODE must not turn an
+    // Electron-based editor into plain Node, and no token reaches it.
+    const env: NodeJS.ProcessEnv = await this.deps.environment.forAgent();
     await new Promise<void>((resolve, reject) => {
       const child = spawn(command, args, { cwd, env, detached: true, stdio: 'ignore', windowsHide: false });
       child.once('error', (error) => reject(new AppError('internal', `Could not start ${path.basename(command)}: ${error.message}`)));

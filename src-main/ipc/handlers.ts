@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import type { appInfoSchema } from '../../src-common/contract';
 import type { ProfileService } from '../agents/profile-service';
+import type { UserEnvironment } from '../agents/user-environment';
 import type { ApprovalService } from '../approvals/approval-service';
 import type { SessionService } from '../agents/session-service';
 import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
 import type { TaskService } from '../tasks/task-service';
 import type { SettingsService } from '../settings/settings-service';
+import type { WorktreeRemoval } from '../worktrees/worktree-removal';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import type { HistoryQueries } from '../transcripts/history-queries';
 import type { TranscriptService } from '../transcripts/transcript-service';
@@ -21,7 +23,9 @@ export interface HandlerDeps {
   info: () => z.infer<typeof appInfoSchema>;
   projects: ProjectService;
   worktrees: WorktreeService;
+  worktreeRemoval: WorktreeRemoval;
   profiles: ProfileService;
+  environment: UserEnvironment;
   sessions: SessionService;
   approvals: ApprovalService;
   settings: SettingsService;
@@ -49,7 +53,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'projects:remove': (req) => projects.remove(req.id),
     'worktrees:create': (req) => worktrees.create(req),
     'worktrees:list': (req) => worktrees.list(req.projectId),
-    'worktrees:remove': (req) => worktrees.remove(req.worktreeId, req.force ?? false),
+    'worktrees:remove': (req) => deps.worktreeRemoval.remove(req.worktreeId, { force: req.force ?? false, stopAgents: req.stopAgents ?? false }),
     'worktrees:restore': (req) => worktrees.restore(req.worktreeId),
     'diffs:get': (req) => deps.diffs.get(req.worktreeId),
     'tasks:create': (req) => deps.tasks.create(req),
@@ -75,6 +79,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'profiles:create': (req) => profiles.create(req),
     'profiles:update': ({ id, ...changes }) => profiles.update(id, changes),
     'profiles:remove': (req) => profiles.remove(req.id),
+    'profiles:reset': (req) => profiles.reset(req.id),
+    'profiles:environment': (req) => deps.environment.summary(req.refresh ?? false),
     'sessions:start': (req) => sessions.start(req),
     'sessions:input': async (req) => {
       await sessions.input(req.sessionId, req.data);

@@ -7,6 +7,8 @@ import type { EventBus } from '../events/event-bus';
 import { worktreeChanges } from '../git/diff';
 import type { Disposable } from '../lifecycle';
 import type { WorktreeService } from '../worktrees/worktree-service';
+import { copiedFiles } from '../worktrees/copied-files';
+import { secretWarnings } from './secret-files';
 
 interface Watched {
   watcher: FSWatcher;
@@ -60,7 +62,7 @@ export class DiffService implements Disposable {
 
   async get(worktreeId: string): Promise<WorktreeDiff> {
     const wt = this.worktrees.get(worktreeId);
-    const { mergeBase, files } = await worktreeChanges(wt.path, wt.baseRef);
+    const { mergeBase, files } = await worktreeChanges(wt.path, wt.baseRef, await copiedFiles(wt.path));
     this.watch(worktreeId, wt.path);
     return {
       worktreeId,
@@ -69,6 +71,7 @@ export class DiffService implements Disposable {
       files,
       additions: files.reduce((n, f) => n + f.additions, 0),
       deletions: files.reduce((n, f) => n + f.deletions, 0),
+      secrets: secretWarnings(files),
     };
   }
 

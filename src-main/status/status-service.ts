@@ -146,9 +146,9 @@ export class StatusService implements Disposable {
     for (const s of sessions) {
       const title = s.title ?? s.profileName ?? s.agentKind;
       const agentName = s.profileName ?? s.agentKind;
-      if (s.status === 'queued' || s.status === 'starting' || s.status === 'running') {
+      if (s.status === 'queued' || s.status === 'starting' || s.status === 'running' || s.status === 'stopping') {
         agents.push({ id: s.id, title, agentName, projectId: s.projectId, projectName: s.projectName, status: s.status, activity: s.activity });
-      } else if (isFinished(s.status) && s.status !== 'recorded' && s.endedAt !== null && now - s.endedAt <= ENDED_WINDOW_MS && ended.length < MAX_ENDED) {
+      } else if ((s.status === 'exited' || s.status === 'failed' || s.status === 'stopped') && s.endedAt !== null && now - s.endedAt <= ENDED_WINDOW_MS && ended.length < MAX_ENDED) {
         ended.push({ id: s.id, title, agentName, projectName: s.projectName, status: s.status, detail: s.statusDetail, endedAt: s.endedAt, taskId: taskOf.get(s.id) ?? null });
       }
     }

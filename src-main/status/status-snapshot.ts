@@ -19,7 +19,7 @@ export interface LiveAgentItem {
   agentName: string;
   projectId: string | null;
   projectName: string | null;
-  status: 'queued' | 'starting' | 'running';
+  status: 'queued' | 'starting' | 'running' | 'stopping';
   activity: 'working' | 'waiting_for_input' | 'idle' | null;
 }
 

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
 import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
-import { TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
+import { COLUMN_WORDS, TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
 import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
 import type { ProfileService } from '../agents/profile-service';
@@ -13,12 +13,14 @@ import type { EventBus } from '../events/event-bus';
 import { gitProbe } from '../git/git';
 import { githubRemote, pushBranch } from '../git/github';
 import { commitAll, landBranch, type MergeStrategy } from '../git/merge';
-import { resolveCommand, type LoginShellPath } from '../agents/command-resolver';
+import { resolveCommand } from '../agents/command-resolver';
+import type { UserEnvironment } from '../agents/user-environment';
 import { execFile } from 'node:child_process';
 import { DisposableStore, type Disposable } from '../lifecycle';
 import { ensurePrivateDir, writePrivateFile } from '../private-files';
 import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
+import { copiedFiles } from '../worktrees/copied-files';
 import { runScript } from '../worktrees/init-script';
 import type { WorktreeService } from '../worktrees/worktree-service';
 
@@ -55,7 +57,7 @@ export class TaskService implements Disposable {
     private readonly sessionService: SessionService,
     private readonly diffs: DiffService,
     private readonly verificationDir: string,
-    private readonly loginPath: LoginShellPath,
+    private readonly userEnv: UserEnvironment,
     private readonly clock: Clock = systemClock,
   ) {
     this.store.add(events.on('sessions:changed', (p) => this.onSessionChanged(p.sessionId)));
@@ -140,7 +142,7 @@ export class TaskService implements Disposable {
   /** Creates the task's worktree and starts its agent with the task as the prompt. */
   async start(id: string): Promise<Task> {
     const row = this.row(id);
-    if (row.column !== 'backlog') throw new AppError('invalid_request', `This task is ${row.column.replace('_', ' ')}, not in the backlog`);
+    if (row.column !== 'backlog') throw new AppError('invalid_request', `This task is ${COLUMN_WORDS[row.column as TaskColumn]?.toLowerCase() ?? row.column}, not in the backlog`);
     const profileId = row.profileId ?? this.profiles.list().find((p) => p.kind === 'claude-code')?.id;
     if (!profileId) throw new AppError('invalid_request', 'Choose an agent profile for this task');
     const branch = `task/${slug(row.title)}-${row.id.slice(-6)}`;
@@ -154,13 +156,13 @@ export class TaskService implements Disposable {
   /** Lands the task's branch on the base, then removes its worktree. Refusals leave everything as it was. */
   async approve(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
     const row = this.row(id);
-    if (row.column !== 'waiting_approval' && row.column !== 'in_progress') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${row.column})`);
+    if (row.column !== 'waiting_approval') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${(COLUMN_WORDS[row.column as TaskColumn] ?? row.column).toLowerCase()})`);
     if (!row.worktreeId) throw new AppError('invalid_request', 'This task has no worktree to merge');
     const project = this.projectService.get(row.projectId);
     const wt = this.worktreeService.get(row.worktreeId);
     const chosen = strategy ?? project.config.mergeStrategy;
     if (row.sessionId && !isFinished(this.sessionService.get(row.sessionId).status)) await this.sessionService.stop(row.sessionId);
-    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
     let tip: string;
     try {
       tip = await landBranch({
@@ -188,7 +190,7 @@ export class TaskService implements Disposable {
     const remote = await githubRemote(project.path);
     if (!remote) return { available: false, reason: 'The repository has no GitHub remote' };
     try {
-      resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+      resolveCommand('gh', await this.userEnv.path(), 'https://cli.github.com');
     } catch {
       return { available: false, reason: 'The GitHub CLI (gh) is not installed' };
     }
@@ -202,9 +204,9 @@ export class TaskService implements Disposable {
     const project = this.projectService.get(row.projectId);
     const remote = await githubRemote(project.path);
     if (!remote) throw new AppError('invalid_request', 'The repository has no GitHub remote');
-    const gh = resolveCommand('gh', await this.loginPath.get(), 'https://cli.github.com');
+    const gh = resolveCommand('gh', await this.userEnv.path(), 'https://cli.github.com');
     const wt = this.worktreeService.get(row.worktreeId);
-    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`);
+    await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
     await pushBranch(project.path, remote.remote, wt.branch);
     const body = `${row.description}
 

@@ -17,9 +17,18 @@ export function includePatterns(repoRoot: string, configured: readonly string[])
   return [...fromFile, ...configured].map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('#'));
 }
 
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Copies the untracked files of the main checkout that match `patterns` (gitignore syntax) into a
- * new worktree, keeping relative paths. Answers the copied paths. Symlinks are copied as links.
+ * new worktree, keeping relative paths. Answers the copied paths (not those the worktree already had). Symlinks are copied as links.
  */
 export async function copyIncludedFiles(repoRoot: string, worktree: string, patterns: readonly string[]): Promise<string[]> {
   if (patterns.length === 0) return [];
@@ -31,6 +40,8 @@ export async function copyIncludedFiles(repoRoot: string, worktree: string, patt
     if (!matcher.ignores(isDir ? `${rel}/` : rel)) continue;
     const from = path.join(repoRoot, rel);
     const to = path.join(worktree, rel);
+    // Already there (the branch tracks it): it is the branch's file, not a copy.
+    if (exists(to)) continue;
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true, errorOnExist: false, force: false });
     copied.push(rel);

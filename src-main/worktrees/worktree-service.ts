@@ -24,6 +24,7 @@ import {
 } from '../git/worktree';
 import type { Disposable } from '../lifecycle';
 import type { ProjectService } from '../projects/project-service';
+import { copiedFiles, keepCopiedFilesOut } from './copied-files';
 import { copyIncludedFiles, includePatterns } from './copy-included-files';
 import { inspectCreation, rollBackCreation } from './creation-recovery';
 import { runScript } from './init-script';
@@ -95,7 +96,8 @@ export class WorktreeService implements Disposable {
   private async prepare(project: Project, id: string, target: string, log: string[]): Promise<Worktree> {
     try {
       const copied = await copyIncludedFiles(project.path, target, includePatterns(project.path, project.config.copyFiles));
-      if (copied.length > 0) log.push(`Copied ${copied.length} file(s): ${copied.join(', ')}`);
+      await keepCopiedFilesOut(target, copied);
+      if (copied.length > 0) log.push(`Copied ${copied.length} file(s), kept out of commits: ${copied.join(', ')}`);
     } catch (error) {
       log.push(`Copying included files failed: ${messageOf(error)}`);
     }
@@ -211,7 +213,9 @@ export class WorktreeService implements Disposable {
       const exists = fs.existsSync(current.path);
       let snapshotRef: string | null = null;
       if (exists && current.status !== 'creating') {
-        const dirty = await changedPaths(current.path).catch(() => []);
+        // Files Pitwall copied in (.env) are not the agent's work: they neither block nor join a snapshot.
+        const copied = await copiedFiles(current.path);
+        const dirty = await changedPaths(current.path, copied).catch(() => []);
         if (dirty.length > 0 && !force) {
           throw new AppError(
             'dirty_worktree',
@@ -220,9 +224,11 @@ export class WorktreeService implements Disposable {
         }
         if (dirty.length > 0) {
           snapshotRef = snapshotRefName(current.id);
-          await snapshotWorkingTree(current.path, snapshotRef, `Pitwall snapshot of ${current.branch} before removal`);
+          await snapshotWorkingTree(current.path, snapshotRef, `Pitwall snapshot of ${current.branch} before removal`, copied);
         }
-        await removeWorktree(project.path, current.path, force || dirty.length > 0);
+        // git counts an un-ignored copy as untracked work and would refuse without --force.
+        const copiesLeft = copied.length > 0 && (await changedPaths(current.path).catch(() => [])).length > dirty.length;
+        await removeWorktree(project.path, current.path, force || dirty.length > 0 || copiesLeft);
       } else {
         await pruneWorktrees(project.path).catch(() => undefined);
       }
@@ -327,7 +333,7 @@ export class WorktreeService implements Disposable {
 
   private async safeStatus(row: WorktreeRow): Promise<WorktreeGitStatus | null> {
     try {
-      return await readWorktreeStatus(row.path, row.baseRef);
+      return await readWorktreeStatus(row.path, row.baseRef, await copiedFiles(row.path));
     } catch {
       return null;
     }

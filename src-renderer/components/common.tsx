@@ -25,11 +25,11 @@ export function ErrorBanner({ error, onRetry }: { error: AppErrorData; onRetry?:
   );
 }
 
-/** A status word in a colored pill. */
-export function StatusBadge({ status, title }: { status: string; title?: string | undefined }) {
+/** A status in a colored pill: its own words when given (a board column's), else the status with spaces. */
+export function StatusBadge({ status, title, label }: { status: string; title?: string | undefined; label?: string }) {
   return (
     <span className={`badge badge-${status.replace(/[^a-z_]/g, '')}`} title={title}>
-      {status.replace(/_/g, ' ')}
+      {label ?? status.replace(/_/g, ' ')}
     </span>
   );
 }

@@ -50,6 +50,7 @@ export function DiffViewer({ diff, onComment, opener }: { diff: WorktreeDiff; on
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => diffRows(diff.files, mode, expanded), [diff.files, mode, expanded]);
   const languages = useMemo(() => diff.files.map((f) => languageFor(fileName(f))), [diff.files]);
+  const secretPaths = useMemo(() => new Set(diff.secrets.map((s) => s.path)), [diff.secrets]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -198,6 +199,11 @@ export function DiffViewer({ diff, onComment, opener }: { diff: WorktreeDiff; on
               <button type="button" className="tree-item" onClick={() => scrollToFile(i)} title={shown(fileName(f))}>
                 <span className={`dot status-${f.status}`} aria-hidden="true" />
                 <span className="mono ellipsis">{shown(fileName(f))}</span>
+                {secretPaths.has(fileName(f)) ? (
+                  <span className="secret-mark" title="Looks like a secret" aria-label="looks like a secret">
+                    ⚠
+                  </span>
+                ) : null}
                 <span className="add small">+{f.additions}</span>
                 <span className="del small">−{f.deletions}</span>
               </button>

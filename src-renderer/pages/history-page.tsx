@@ -105,8 +105,10 @@ export function HistoryPage({ openId }: { openId: string | null }) {
           <option value="">All models</option>
           {models.map((m) => <option key={m} value={m}>{m}</option>)}
         </select>
-        <label className="small">From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-        <label className="small">To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+        <span className="date-range">
+          <label className="small">From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
+          <label className="small">to <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+        </span>
       </div>
       {sessions.error ? <ErrorBanner error={sessions.error} onRetry={sessions.reload} /> : null}
       <div className="history-split">

@@ -103,7 +103,7 @@ export function ProjectConfigForm({ project }: { project: Project }) {
         'copyFiles',
         'Files to copy into new worktrees',
         <textarea id="cfg-copyFiles" className="mono" rows={3} value={draft.copyFiles} onChange={(e) => set('copyFiles', e.target.value)} />,
-        'One gitignore-style pattern per line, added to the repository’s .worktreeinclude.',
+        'One gitignore-style pattern per line, added to the repository’s .worktreeinclude. Copies are never committed by Pitwall: they are listed in the repository’s .git/info/exclude.',
       )}
       {field('initScript', 'Init script', <textarea id="cfg-initScript" className="mono" rows={2} placeholder="npm ci" value={draft.initScript} onChange={(e) => set('initScript', e.target.value)} />, 'Runs in each new worktree; its output is kept.')}
       {field('verifyCommand', 'Verify command', <input id="cfg-verifyCommand" className="mono" placeholder="npm test" value={draft.verifyCommand} onChange={(e) => set('verifyCommand', e.target.value)} />, 'Checks an agent’s work before review.')}

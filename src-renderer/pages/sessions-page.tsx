@@ -92,8 +92,8 @@ function SessionFacts({ session }: { session: Session }) {
       </dl>
       <div className="row">
         {live ? (
-          <button type="button" className="button danger" onClick={() => void act('stop')}>
-            Stop
+          <button type="button" className="button danger" disabled={session.status === 'stopping'} onClick={() => void act('stop')}>
+            {session.status === 'stopping' ? 'Stopping…' : 'Stop'}
           </button>
         ) : null}
         {session.source === 'launched' ? (
@@ -113,13 +113,13 @@ export function SessionsPage({ openId }: { openId: string | null }) {
   const [starting, setStarting] = useState(false);
   const [open, close] = useOpenTabs(openId);
   const list = sessions.data ?? [];
-  const now = useNow(list.some((s) => s.status === 'running'));
+  const now = useNow(list.some((s) => s.status === 'running' || s.status === 'stopping'));
   const active = openId ? list.find((s) => s.id === openId) ?? null : null;
   const pendingBySession = useResource(() => getClient().api.approvals.list({ status: 'pending' }), [], ['approvals:changed']);
   const waiting = new Set((pendingBySession.data ?? []).map((a) => a.sessionId));
 
   return (
-    <div className="page sessions-page">
+    <div className={`page sessions-page${openId && active ? ' session-open' : ''}`}>
       <PageHeader title="Sessions">
         <button type="button" className="button primary" onClick={() => setStarting(true)}>
           New session
@@ -178,7 +178,7 @@ export function SessionsPage({ openId }: { openId: string | null }) {
                 <td>{s.title}</td>
                 <td>{s.profileName ?? s.agentKind}</td>
                 <td>{s.projectName ?? '—'}</td>
-                <td className="mono">{s.branch ?? '—'}</td>
+                <td className={s.branch ? 'mono' : 'muted'}>{s.branch ?? (s.source === 'launched' && s.cwd ? 'main checkout' : '—')}</td>
                 <td>{formatTime(s.startedAt ?? s.createdAt)}</td>
                 <td>{duration(s, now)}</td>
               </tr>

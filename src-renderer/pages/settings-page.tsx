@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { RULE_EFFECTS, RULE_SCOPES, type PermissionRule } from '../../src-common/domain/approval';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
+import { ProfilesSection } from './profiles-settings';
 import { TranscriptProblemsSection, TranscriptRootsSection } from './transcripts-settings';
 import { TeamSection } from './team-settings';
 import { EditorSection, NotificationsSection, UpdatesSection } from './desktop-settings';
@@ -104,8 +105,8 @@ function ApprovalTimeoutForm() {
   return (
     <form className="row wrap timeout-form" onSubmit={(e) => void submit(e)}>
       <label htmlFor="approval-timeout">Deny a pending approval after (minutes)</label>
-      <input id="approval-timeout" inputMode="decimal" placeholder="never" value={shown} onChange={(e) => setDraft(e.target.value)} style={{ width: 90 }} />
-      <button type="submit" className="button small">
+      <input id="approval-timeout" className="minutes" inputMode="decimal" placeholder="never" value={shown} onChange={(e) => setDraft(e.target.value)} />
+      <button type="submit" className="button">
         Save
       </button>
       {message ? (
@@ -195,7 +196,9 @@ function RulesSection() {
               <th>Tool</th>
               <th>Pattern</th>
               <th>Scope</th>
-              <th />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -208,47 +211,17 @@ function RulesSection() {
                 <td className="mono">{r.pattern ?? 'any'}</td>
                 <td>{r.scope}</td>
                 <td>
-                  <button type="button" className="button small" aria-label={`Remove rule ${r.effect} ${r.toolName} ${r.pattern ?? ''}`} onClick={() => void getClient().api.rules.remove({ id: r.id })}>
-                    Remove
-                  </button>
+                  <div className="row-actions">
+                    <button type="button" className="button small" aria-label={`Remove rule ${r.effect} ${r.toolName} ${r.pattern ?? ''}`} onClick={() => void getClient().api.rules.remove({ id: r.id })}>
+                      Remove
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-    </section>
-  );
-}
-
-function ProfilesSection() {
-  const profiles = useResource(() => getClient().api.profiles.list({}), [], ['profiles:changed']);
-  return (
-    <section className="card" aria-label="Agent profiles">
-      <h3>Agent profiles</h3>
-      {profiles.error ? <ErrorBanner error={profiles.error} onRetry={profiles.reload} /> : null}
-      <table className="table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Command</th>
-            <th>Model</th>
-            <th>Mode</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(profiles.data ?? []).map((p) => (
-            <tr key={p.id}>
-              <td>{p.name}</td>
-              <td>{p.kind}</td>
-              <td className="mono">{[p.command, ...p.args].join(' ')}</td>
-              <td>{p.model ?? 'default'}</td>
-              <td>{p.permissionMode}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </section>
   );
 }

@@ -40,7 +40,7 @@ export function StartSessionDialog({ onClose, onStarted }: { onClose: () => void
       projectId: project.id,
       profileId: profile.id,
       ...(mode === 'new' ? { newWorktree: { branch: branch.trim() } } : mode === 'main' ? {} : { worktreeId: mode }),
-      ...(prompt.trim() ? { prompt } : {}),
+      ...(prompt.trim() && profile.promptMode !== 'none' ? { prompt } : {}),
       cols: 120,
       rows: 32,
     });
@@ -94,10 +94,14 @@ export function StartSessionDialog({ onClose, onStarted }: { onClose: () => void
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="start-prompt">First prompt (optional)</label>
-          <textarea id="start-prompt" rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-        </div>
+        {profile?.promptMode === 'none' ? (
+          <p className="note">{profile.name} takes no first prompt; type into its terminal once it starts (Settings → Agent profiles says how each agent gets one).</p>
+        ) : (
+          <div className="field">
+            <label htmlFor="start-prompt">First prompt (optional)</label>
+            <textarea id="start-prompt" rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+          </div>
+        )}
         {error ? (
           <p className="field-error" role="alert">
             {error}

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { Task } from '../../src-common/domain/task';
+import { COLUMN_WORDS, type Task } from '../../src-common/domain/task';
 import { getClient } from '../api/client';
 import { DiffViewer, type LineComment } from '../components/diff-viewer';
 import { ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
 import { OpenInMenu, useDiffOpener } from '../components/open-in';
+import { SecretWarnings } from '../components/secret-warnings';
 import { formatDuration, plural } from '../format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
@@ -41,7 +42,7 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
     <section className="task-review card" aria-label={`Review ${task.title}`}>
       <header className="row wrap">
         <h2>{task.title}</h2>
-        <StatusBadge status={task.column} />
+        <StatusBadge status={task.column} label={COLUMN_WORDS[task.column]} />
         {task.branch ? <span className="mono small muted">{task.branch}</span> : null}
         {task.diffSummary ? (
           <span className="small">
@@ -85,7 +86,24 @@ export function TaskReview({ task, onClose }: { task: Task; onClose: () => void 
           <span className="muted small">Creates a worktree and starts the agent with this task as its prompt.</span>
         </div>
       ) : null}
-      {task.column === 'waiting_approval' || task.column === 'in_progress' ? (
+      {diff.data && task.column !== 'verified' ? <SecretWarnings warnings={diff.data.secrets} approving={task.column === 'waiting_approval'} /> : null}
+      {task.column === 'in_progress' ? (
+        <div className="row wrap working" role="status">
+          <span className="muted">
+            {task.sessionStatus === 'stopping'
+              ? 'The agent is stopping; the review opens when it has.'
+              : task.sessionStatus === 'queued'
+                ? 'The agent waits for a free slot in this project.'
+                : 'The agent is working. The review opens when it stops or says it is done; approving waits for that.'}
+          </span>
+          {task.sessionId && (task.sessionStatus === 'running' || task.sessionStatus === 'starting' || task.sessionStatus === 'queued') ? (
+            <button type="button" className="button small" disabled={busy} onClick={() => void act(() => api.sessions.stop({ sessionId: task.sessionId! }))}>
+              Stop the agent and review
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {task.column === 'waiting_approval' ? (
         <div className="gate">
           <div className="row wrap">
             <label htmlFor="merge-strategy" className="small">

@@ -1,12 +1,12 @@
 import { useEffect, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
-import { TASK_COLUMNS, type Task, type TaskColumn } from '../../src-common/domain/task';
+import { COLUMN_WORDS, TASK_COLUMNS, type Task, type TaskColumn } from '../../src-common/domain/task';
 import { getClient } from '../api/client';
 import { plural } from '../format';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { useResource } from '../hooks/use-resource';
 import { TaskReview } from './task-review';
 
-const TITLES: Record<TaskColumn, string> = { backlog: 'Backlog', in_progress: 'In progress', waiting_approval: 'Waiting for approval', verified: 'Verified' };
+const TITLES = COLUMN_WORDS;
 
 /** "ui, backend" -> ['ui', 'backend'], without blanks or repeats. */
 function labelList(text: string): string[] {

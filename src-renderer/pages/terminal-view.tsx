@@ -108,7 +108,8 @@ export function TerminalView({ sessionId, live }: { sessionId: string; live: boo
     });
     observer.observe(host.current!);
     fit.fit();
-    term.focus();
+    // xterm's focus() scrolls its hidden textarea into view, which moved the page.
+    term.textarea?.focus({ preventScroll: true });
     return () => {
       observer.disconnect();
       off();

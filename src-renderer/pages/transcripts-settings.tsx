@@ -30,7 +30,7 @@ export function TranscriptRootsSection() {
       {roots.data ? (
         <table className="table">
           <thead>
-            <tr><th>Agent</th><th>Folder</th><th>State</th><th /></tr>
+            <tr><th>Agent</th><th>Folder</th><th>State</th><th><span className="visually-hidden">Watch</span></th></tr>
           </thead>
           <tbody>
             {roots.data.map((r) => (
@@ -38,13 +38,16 @@ export function TranscriptRootsSection() {
                 <td>{LABELS[r.source]}</td>
                 <td className="mono ellipsis" title={r.path}>{r.path}</td>
                 <td>{r.exists ? <StatusBadge status={r.enabled ? 'active' : 'off'} /> : <span className="small muted">not there</span>}</td>
-                <td className="row">
-                  <label className="small">
-                    <input type="checkbox" checked={r.enabled} onChange={(e) => void change({ source: r.source, path: r.path, enabled: e.target.checked })} /> watch
-                  </label>
-                  {!r.builtIn ? (
-                    <button type="button" className="link" onClick={() => void change({ source: r.source, path: r.path, remove: true })}>remove</button>
-                  ) : null}
+                <td>
+                  {/* A flex box inside the cell: display:flex on the cell itself takes it out of the table and its borders out of line. */}
+                  <div className="row">
+                    <label className="small">
+                      <input type="checkbox" checked={r.enabled} onChange={(e) => void change({ source: r.source, path: r.path, enabled: e.target.checked })} /> watch
+                    </label>
+                    {!r.builtIn ? (
+                      <button type="button" className="link" onClick={() => void change({ source: r.source, path: r.path, remove: true })}>remove</button>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@ import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, StatusBadge } from '../components/common';
 import { DiffViewer } from '../components/diff-viewer';
 import { OpenInMenu, useDiffOpener } from '../components/open-in';
+import { SecretWarnings } from '../components/secret-warnings';
 import { plural } from '../format';
 import { useResource } from '../hooks/use-resource';
 
@@ -57,6 +58,7 @@ function WorktreeDiff({ worktreeId }: { worktreeId: string }) {
   return (
     <div className="worktree-diff">
       {error ? <p className="field-error diff-open-error" role="alert">{error}</p> : null}
+      <SecretWarnings warnings={diff.data.secrets} approving={false} />
       <DiffViewer diff={diff.data} {...(opener ? { opener } : {})} />
     </div>
   );
@@ -65,16 +67,20 @@ function WorktreeDiff({ worktreeId }: { worktreeId: string }) {
 function WorktreeRow({ worktree }: { worktree: Worktree }) {
   const [showDiff, setShowDiff] = useState(false);
   const [dirtyWarning, setDirtyWarning] = useState<string | null>(null);
+  const [agentWarning, setAgentWarning] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const api = getClient().api.worktrees;
 
-  const remove = async (force: boolean): Promise<void> => {
+  const remove = async (force: boolean, stopAgents = false): Promise<void> => {
     setBusy(true);
     setError(null);
-    const result = await api.remove({ worktreeId: worktree.id, force });
+    const result = await api.remove({ worktreeId: worktree.id, force, stopAgents });
     setBusy(false);
-    if (result.ok) setDirtyWarning(null);
+    if (result.ok) {
+      setDirtyWarning(null);
+      setAgentWarning(null);
+    } else if (result.error.code === 'agent_running') setAgentWarning(result.error.message);
     else if (result.error.code === 'dirty_worktree') setDirtyWarning(result.error.message);
     else setError(result.error.message);
   };
@@ -89,33 +95,36 @@ function WorktreeRow({ worktree }: { worktree: Worktree }) {
   return (
     <li className="worktree-row" data-testid="worktree-row" data-branch={worktree.branch}>
       <div className="wt-main">
-        <span className="wt-branch mono">{worktree.branch}</span>
-        <StatusBadge status={worktree.status} />
-        {worktree.external ? <span className="tag" title="Made outside Pitwall">external</span> : null}
-        {g ? (
-          <>
-            <span className="mono muted" title="HEAD commit">{g.headSha?.slice(0, 7) ?? 'no commits'}</span>
-            <span className={g.dirtyCount > 0 ? 'dirty' : 'muted'}>{g.dirtyCount > 0 ? plural(g.dirtyCount, 'changed file') : 'clean'}</span>
-            <span className="muted" aria-label={`${g.ahead} ahead, ${g.behind} behind base`} title={`${g.ahead} ahead, ${g.behind} behind ${worktree.baseRef}`}>
-              ↑{g.ahead} ↓{g.behind}
-            </span>
-          </>
-        ) : null}
-        <span className="spacer" />
-        {worktree.status === 'active' ? (
-          <button type="button" className="button small" aria-expanded={showDiff} aria-label={`${showDiff ? 'Hide' : 'Show'} diff of ${worktree.branch}`} onClick={() => setShowDiff((v) => !v)}>
-            {showDiff ? 'Hide diff' : 'Diff'}
-          </button>
-        ) : null}
-        {worktree.status === 'removed' && worktree.snapshotRef ? (
-          <button type="button" className="button small" disabled={busy} onClick={() => void restore()}>
-            Restore
-          </button>
-        ) : worktree.status !== 'creating' ? (
-          <button type="button" className="button small" disabled={busy} aria-label={`Remove worktree ${worktree.branch}`} onClick={() => void remove(false)}>
-            Remove
-          </button>
-        ) : null}
+        <div className="wt-info">
+          <span className="wt-branch mono">{worktree.branch}</span>
+          <StatusBadge status={worktree.status} />
+          {worktree.external ? <span className="tag" title="Made outside Pitwall">external</span> : null}
+          {g ? (
+            <>
+              <span className="mono muted" title="HEAD commit">{g.headSha?.slice(0, 7) ?? 'no commits'}</span>
+              <span className={g.dirtyCount > 0 ? 'dirty' : 'muted'}>{g.dirtyCount > 0 ? plural(g.dirtyCount, 'changed file') : 'clean'}</span>
+              <span className="muted" aria-label={`${g.ahead} ahead, ${g.behind} behind base`} title={`${g.ahead} ahead, ${g.behind} behind ${worktree.baseRef}`}>
+                ↑{g.ahead} ↓{g.behind}
+              </span>
+            </>
+          ) : null}
+        </div>
+        <div className="wt-actions">
+          {worktree.status === 'active' ? (
+            <button type="button" className="button small" aria-expanded={showDiff} aria-label={`${showDiff ? 'Hide' : 'Show'} diff of ${worktree.branch}`} onClick={() => setShowDiff((v) => !v)}>
+              {showDiff ? 'Hide diff' : 'Diff'}
+            </button>
+          ) : null}
+          {worktree.status === 'removed' && worktree.snapshotRef ? (
+            <button type="button" className="button small" disabled={busy} onClick={() => void restore()}>
+              Restore
+            </button>
+          ) : worktree.status !== 'creating' ? (
+            <button type="button" className="button small" disabled={busy} aria-label={`Remove worktree ${worktree.branch}`} onClick={() => void remove(false)}>
+              Remove
+            </button>
+          ) : null}
+        </div>
       </div>
       <div className="wt-path-row">
         <span className="wt-path mono muted small" title={worktree.path}>
@@ -125,6 +134,21 @@ function WorktreeRow({ worktree }: { worktree: Worktree }) {
       </div>
       {worktree.status === 'removed' && worktree.snapshotRef ? <p className="small">Removed — uncommitted work saved in <code>{worktree.snapshotRef}</code></p> : null}
       {worktree.error ? <p className="field-error">{worktree.error}</p> : null}
+      {agentWarning ? (
+        <div className="warning" role="alertdialog" aria-label="Agent running" onKeyDown={(e) => e.key === 'Escape' && setAgentWarning(null)}>
+          <p>
+            <strong>{agentWarning}.</strong> Stop it and remove the worktree?{g && g.dirtyCount > 0 ? ` Its ${plural(g.dirtyCount, 'uncommitted change')} will be saved as a snapshot you can restore.` : ''}
+          </p>
+          <div className="row">
+            <button type="button" className="button danger" autoFocus disabled={busy} onClick={() => void remove(true, true)}>
+              {busy ? 'Stopping…' : 'Stop agent and remove'}
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => setAgentWarning(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       {dirtyWarning ? (
         <div className="warning" role="alertdialog" aria-label="Uncommitted changes" onKeyDown={(e) => e.key === 'Escape' && setDirtyWarning(null)}>
           <p>

@@ -11,3 +11,13 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
 }
+
+/**
+ * Where e2e tests save pictures taken for a person to look at (every page at 1280×800 and
+ * 1920×1080), never the README's: always the ignored folder, even under `npm run screenshots`.
+ */
+export function reviewShotPath(name: string): string {
+  const dir = path.resolve(__dirname, '../../test-results/screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}

@@ -60,7 +60,6 @@ describe('Claude Code in a session (real CLI, scripted model API)', () => {
     // Claude Code writes its transcript after the answer is on screen (it flushes in batches): wait for the prompt in it.
     await until(() => fs.existsSync(session.transcriptPath!) && fs.readFileSync(session.transcriptPath!, 'utf8').includes('Say hello to the pit wall'), 'the prompt in the transcript file');
     const transcript = fs.readFileSync(session.transcriptPath!, 'utf8');
-    expect(transcript).toContain('Say hello to the pit wall');
     expect(transcript).toContain(session.id);
     const mainLoop = api.requests.find((r) => Array.isArray(r.tools) && r.tools.length > 0);
     expect(JSON.stringify(mainLoop?.messages)).toContain('Say hello to the pit wall');

@@ -81,6 +81,28 @@ describe('migrations', () => {
     upgraded.close();
   });
 
+  it('give existing profiles the prompt mode they had in effect: typed for Aider and any command, none for the built-in Shell', () => {
+    const file = path.join(tempDir(), 'profiles.db');
+    const before = journal.entries.findIndex((e) => e.tag.endsWith('_profile_prompt_mode'));
+    expect(before).toBeGreaterThan(0);
+    const old = openDatabase({ file, migrationsDir: migrationsUpTo(before) });
+    const insert = old.sqlite.prepare(`INSERT INTO agent_profiles (id, created_at, updated_at, name, kind, command, built_in) VALUES (?, 1, 1, ?, ?, ?, ?)`);
+    insert.run('claude', 'Claude Code', 'claude-code', 'claude', 1);
+    insert.run('aider', 'Aider', 'aider', 'aider', 1);
+    insert.run('shell', 'Shell', 'shell', '/bin/bash', 1);
+    insert.run('mine', 'llm', 'shell', 'llm', 0);
+    old.close();
+    const upgraded = openDatabase({ file, migrationsDir: MIGRATIONS_DIR });
+    const rows = upgraded.sqlite.prepare(`SELECT id, prompt_mode AS mode, version FROM agent_profiles ORDER BY id`).all();
+    expect(rows).toEqual([
+      { id: 'aider', mode: 'typed', version: 2 },
+      { id: 'claude', mode: 'argument', version: 1 },
+      { id: 'mine', mode: 'typed', version: 2 },
+      { id: 'shell', mode: 'none', version: 2 },
+    ]);
+    upgraded.close();
+  });
+
   it('are idempotent: opening a current file again applies nothing and keeps the triggers', () => {
     const file = path.join(tempDir(), 'twice.db');
     openDatabase({ file, migrationsDir: MIGRATIONS_DIR }).close();

@@ -14,6 +14,7 @@ const profile = (kind: AgentProfile['kind'], permissionMode: AgentProfile['permi
   env: {},
   model: null,
   permissionMode,
+  promptMode: 'argument',
   builtIn: false,
   createdAt: 0,
   updatedAt: 0,
