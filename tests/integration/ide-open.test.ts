@@ -32,23 +32,19 @@ async function setup() {
   const bin = tempDir('pitwall-bin-');
   const logs = tempDir('pitwall-launch-');
   for (const name of ['code', 'zed', 'x-terminal-emulator']) launcher(bin, name, path.join(logs, name));
-  // No login shell: PATH is exactly the stand-ins' folder (plus what sessions need).
-  const shell = process.env.SHELL;
-  delete process.env.SHELL;
-  try {
-    app = createApp({
-      dataDir,
-      migrationsDir: MIGRATIONS_DIR,
-      shell: 'headless',
-      version: 'test',
-      ptyHostLaunch: ptyHostLaunchFromSource,
-      searchPath: `${bin}:/usr/bin:/bin`,
-      sessionOptions: { baseEnv: { ...process.env, HOME: dataDir }, stopGraceMs: 300 },
-      transcriptRoots: [],
-    });
-  } finally {
-    if (shell !== undefined) process.env.SHELL = shell;
-  }
+  // No login shell (it is asked lazily, so SHELL alone would not keep it out): PATH is exactly the
+  // stand-ins' folder plus what sessions need, so a real terminal installed here is never started.
+  app = createApp({
+    dataDir,
+    migrationsDir: MIGRATIONS_DIR,
+    shell: 'headless',
+    version: 'test',
+    ptyHostLaunch: ptyHostLaunchFromSource,
+    searchPath: `${bin}:/usr/bin:/bin`,
+    sessionOptions: { baseEnv: { ...process.env, HOME: dataDir, PATH: `${bin}:/usr/bin:/bin` }, stopGraceMs: 300 },
+    userEnvironment: { shell: '' },
+    transcriptRoots: [],
+  });
   await app.ready;
   const repo = makeRepo('billing');
   write(repo, 'src/app.ts', 'export const a = 1;\nexport const b = 2;\nexport const c = 3;\n');
