@@ -40,9 +40,11 @@ function launched(name: string): string[] | null {
 
 test.beforeEach(async () => {
   const dataDir = tempDir('pitwall-e2e-data-');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir, PATH: `${standIns()}:/usr/bin:/bin` };
-  // Without a login shell to ask, the PATH above is the one searched.
-  delete env.SHELL;
+  const bin = standIns();
+  // As a user would have it: their login shell's profile puts their own bin first, so the stand-ins
+  // are found before any real editor or terminal installed on this machine.
+  fs.writeFileSync(path.join(dataDir, '.bash_profile'), `export PATH='${bin}':"$PATH"\n`);
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dataDir, SHELL: '/bin/bash', PATH: `${bin}:/usr/bin:/bin` };
   serve = await startServeProcess(dataDir, [], env);
 });
 test.afterEach(async () => {
