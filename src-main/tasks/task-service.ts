@@ -22,6 +22,7 @@ import type { ProjectService } from '../projects/project-service';
 import type { DiffService } from '../review/diff-service';
 import { copiedFiles } from '../worktrees/copied-files';
 import { runScript } from '../worktrees/init-script';
+import { KeyedQueue } from '../worktrees/keyed-queue';
 import type { WorktreeService } from '../worktrees/worktree-service';
 
 type Row = typeof tasks.$inferSelect;
@@ -47,6 +48,12 @@ function parseJson<T>(text: string | null, fallback: T): T {
  */
 export class TaskService implements Disposable {
   private readonly store = new DisposableStore();
+  /**
+   * The gate's steps for one task run one at a time: each checks the task's column, awaits (a
+   * diff, a verify command, a merge) and then writes, so two at once (an `idle` event and then
+   * `exited`) would both pass the check and verify twice.
+   */
+  private readonly gate = new KeyedQueue();
 
   constructor(
     private readonly db: PitwallDb,
@@ -154,7 +161,11 @@ export class TaskService implements Disposable {
   }
 
   /** Lands the task's branch on the base, then removes its worktree. Refusals leave everything as it was. */
-  async approve(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
+  approve(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
+    return this.gate.run(id, () => this.approveNow(id, strategy, message));
+  }
+
+  private async approveNow(id: string, strategy: MergeStrategy | undefined, message: string | undefined): Promise<Task> {
     const row = this.row(id);
     if (row.column !== 'waiting_approval') throw new AppError('invalid_request', `Only a task waiting for approval can be approved (this one is ${(COLUMN_WORDS[row.column as TaskColumn] ?? row.column).toLowerCase()})`);
     if (!row.worktreeId) throw new AppError('invalid_request', 'This task has no worktree to merge');
@@ -222,7 +233,11 @@ Opened from Pitwall (task ${row.id}).`.trim();
   }
 
   /** Sends the reason to the agent as its next prompt and puts the task back in progress. */
-  async reject(id: string, reason: string): Promise<Task> {
+  reject(id: string, reason: string): Promise<Task> {
+    return this.gate.run(id, () => this.rejectNow(id, reason));
+  }
+
+  private async rejectNow(id: string, reason: string): Promise<Task> {
     const row = this.row(id);
     if (!row.sessionId) throw new AppError('invalid_request', 'This task has no agent session to send the reason to');
     const session = this.sessionService.get(row.sessionId);
@@ -243,7 +258,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const session = this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
     if (!session) return;
     const stopped = session.activity === 'idle' || isFinished(session.status as SessionStatus);
-    if (stopped) void this.toWaitingApproval(row.id).catch((error: unknown) => console.error('[tasks] moving to waiting_approval failed', error));
+    if (stopped) this.gate.run(row.id, () => this.toWaitingApproval(row.id)).catch((error: unknown) => console.error('[tasks] moving to waiting_approval failed', error));
   }
 
   private async toWaitingApproval(id: string): Promise<void> {
@@ -333,8 +348,15 @@ Opened from Pitwall (task ${row.id}).`.trim();
     });
   }
 
+  /** Resolves when no gate step (moving to review, verifying, approving, rejecting) is running. */
+  settled(): Promise<void> {
+    return this.gate.idle();
+  }
+
   async dispose(): Promise<void> {
     await this.store.dispose();
+    // A verify command or a merge under way finishes its write before the database closes.
+    await this.gate.idle();
   }
 }
 

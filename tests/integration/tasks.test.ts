@@ -6,7 +6,7 @@ import type { Project } from '../../src-common/domain/project';
 import type { Task } from '../../src-common/domain/task';
 import type { App } from '../../src-main/app';
 import { git, makeRepo, write } from '../helpers/git-repo';
-import { removeTempDirs } from '../helpers/temp-dir';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
 
@@ -68,6 +68,28 @@ describe('tasks and the gate', () => {
     expect(git(repo, 'log', '-1', '--format=%s', 'main')).toBe('Add a greeting');
     expect(git(repo, 'worktree', 'list')).not.toContain('task-add-a-greeting');
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('runs the verify command once when the agent goes idle and then exits at once', async () => {
+    const runs = path.join(tempDir('verify-runs-'), 'runs.log');
+    // The agent waits for a line, then exits: the test makes it go idle (as the Stop hook does) and end in one burst.
+    const { task, get } = await setup('echo ready; read line; echo "# hello" > hello.txt', `echo run >> '${runs}'`);
+    const started = value<Task>(await app!.router.dispatch('tasks:start', { id: task.id }));
+    const sessionId = started.sessionId!;
+    let screen = '';
+    app!.events.on('sessions:output', (p) => (p.sessionId === sessionId ? (screen += p.data) : undefined));
+    await until(async () => screen.includes('ready') || (await app!.ptyHost.list()).some((s) => s.sessionId === sessionId && s.running), 'the agent to run');
+    await app!.sessions.input(sessionId, 'go\r');
+    app!.sessions.setActivity(sessionId, 'idle');
+    // The exit's notice may come only after the first step is done; announcing the change once more
+    // at once makes certain a second step starts while the first still awaits the diff.
+    app!.events.emit('sessions:changed', { sessionId, projectId: started.projectId });
+    await until(async () => (await get()).sessionStatus === 'exited', 'the agent to exit');
+    await until(async () => (await get()).verification?.status === 'passed', 'the verification to pass');
+    await app!.tasks.settled();
+    expect(fs.readFileSync(runs, 'utf8').trim().split('\n')).toEqual(['run']);
+    expect(app!.tasks.verifications(task.id)).toHaveLength(1);
+    expect(await get()).toMatchObject({ column: 'waiting_approval' });
   });
 
   it('records a failing verify command', async () => {
