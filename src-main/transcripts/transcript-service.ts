@@ -57,6 +57,9 @@ export class TranscriptService implements Disposable {
   private reattributeTimer: NodeJS.Timeout | null = null;
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
+  /** The restart under way, and whether another was asked for meanwhile (restarts never overlap). */
+  private restarting: Promise<void> | null = null;
+  private restartAgain = false;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -95,7 +98,7 @@ export class TranscriptService implements Disposable {
     let disabled = current.disabled.filter((p) => p !== change.path);
     if (change.enabled === false && !change.remove) disabled = [...disabled, change.path];
     this.settings.update({ transcriptRoots: { added, disabled } });
-    void this.restart();
+    this.requestRestart();
     return this.roots();
   }
 
@@ -114,7 +117,7 @@ export class TranscriptService implements Disposable {
         const zone = this.settings.get().usageTimeZone;
         if (zone === this.store.timeZone()) return;
         this.store.useTimeZone(zone, false);
-        void this.restart();
+        this.requestRestart();
       }),
     );
     this.watchRoots();
@@ -122,7 +125,7 @@ export class TranscriptService implements Disposable {
     // Roots that do not exist yet (a CLI installed later) are picked up when they appear.
     this.rootPoll = setInterval(() => {
       const missing = this.roots().some((r) => r.enabled && r.exists && !this.watchedPaths.has(r.path));
-      if (missing) void this.restart();
+      if (missing) this.requestRestart();
     }, 10_000);
     this.rootPoll.unref();
   }
@@ -141,11 +144,40 @@ export class TranscriptService implements Disposable {
     }, 50);
   }
 
-  private async restart(): Promise<void> {
-    await this.stopWatching();
-    if (this.disposed) return;
-    this.watchRoots();
-    this.startScan();
+  /**
+   * Restarts watching and the scan over the current roots. Asked again while one runs, it runs
+   * once more after it (never two at once: each would start a worker and a set of watchers).
+   * {@link restarted} resolves when it is done.
+   */
+  requestRestart(): void {
+    if (this.restarting) {
+      this.restartAgain = true;
+      return;
+    }
+    const run = (async () => {
+      do {
+        this.restartAgain = false;
+        await this.stopWatching();
+        if (this.disposed) return;
+        this.watchRoots();
+        this.startScan();
+      } while (this.restartAgain && !this.disposed);
+    })()
+      .catch((error: unknown) => console.error('[transcripts] restarting the watchers failed', error))
+      .finally(() => {
+        this.restarting = null;
+      });
+    this.restarting = run;
+  }
+
+  /** Resolves when no restart is under way (those asked for meanwhile included); never rejects. */
+  async restarted(): Promise<void> {
+    while (this.restarting) await this.restarting;
+  }
+
+  /** Live watchers and scan workers (for tests and diagnostics). */
+  stats(): { watchers: number; scanning: boolean } {
+    return { watchers: this.watchers.length, scanning: this.scan !== null };
   }
 
   private startScan(): void {
@@ -215,7 +247,7 @@ export class TranscriptService implements Disposable {
       file,
       setTimeout(() => {
         this.timers.delete(file);
-        void this.ingestNow(file, source);
+        this.ingestNow(file, source).catch((error: unknown) => console.error(`[transcripts] reading ${file} failed`, error));
       }, delay),
     );
   }
@@ -255,13 +287,15 @@ export class TranscriptService implements Disposable {
   }
 
   private async stopWatching(): Promise<void> {
+    // Taken before the first await, so whatever starts meanwhile is not closed with them.
     const scan = this.scan;
+    const watchers = this.watchers;
     this.scan = null;
-    await Promise.all([...this.watchers.map((w) => w.close()), scan?.stop()]);
     this.watchers = [];
     this.watchedPaths.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    await Promise.all([...watchers.map((w) => w.close()), scan?.stop()]);
   }
 
   /** Resolves when the first scan has finished (for tests and the bench). */
@@ -275,6 +309,7 @@ export class TranscriptService implements Disposable {
     if (this.reattributeTimer) clearTimeout(this.reattributeTimer);
     if (this.rootPoll) clearInterval(this.rootPoll);
     if (this.changedTimer) clearTimeout(this.changedTimer);
+    await this.restarted();
     await this.stopWatching();
     await Promise.allSettled([...this.running.values()]);
   }
