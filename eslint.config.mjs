@@ -1,6 +1,7 @@
 // Lint rules that carry the architecture: import boundaries between environments, one place for
 // raw IPC on each side, no default exports in source.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -32,6 +33,26 @@ export default tseslint.config(
       // Closures that read a variable assigned later (event listeners set up before a start) are fine.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
+  },
+  {
+    // Type-aware: a promise nobody awaits, returns or hands to `void` with a catch is an error
+    // nobody hears (an unhandled rejection). The project service finds each file's tsconfig.
+    files: ['src-*/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { checkThenables: true }],
+    },
+  },
+  {
+    // In the core and the pty host `void` is no excuse either: a rejection there must end in a
+    // catch that says what failed, not in the process-wide handler.
+    files: ['src-main/**/*.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { checkThenables: true, ignoreVoid: false }] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['**/*.cjs', 'resources/hook'],

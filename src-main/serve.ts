@@ -4,6 +4,7 @@ import { checkServeValues, parseCommandLine, usage } from '../scripts/lib/cli-op
 import { builtPtyHostLaunch } from './app';
 import { dataDirFrom } from './config';
 import { startHeadlessShell } from './headless-shell';
+import { handleUnexpectedErrors } from './unexpected-errors';
 import { chooseToken } from './http/token-source';
 
 // Entry of the headless shell: `npm run serve -- --port N --data-dir D [--token-file F]`.
@@ -11,6 +12,9 @@ import { chooseToken } from './http/token-source';
 declare const __PITWALL_VERSION__: string | undefined;
 
 async function main(): Promise<void> {
+  // One bad moment (a rejected promise nobody awaited) must not end the core and every request in
+  // flight; a storm of uncaught exceptions does end it (the next start's sweep picks up after it).
+  handleUnexpectedErrors({ name: 'core', onStorm: () => process.exit(70) });
   const argv = process.argv.slice(2);
   const parsed = parseCommandLine(argv);
   if (parsed.kind === 'help') {

@@ -439,7 +439,7 @@ export class SessionService implements Disposable {
     const updated = this.update(row, { status, exitCode, statusDetail: detail, endedAt: this.clock(), activity: null });
     for (const waiter of this.exitWaiters.get(row.id) ?? []) waiter();
     this.exitWaiters.delete(row.id);
-    if (updated.projectId) void this.pump(updated.projectId);
+    if (updated.projectId) this.pump(updated.projectId).catch((error: unknown) => console.error('[sessions] starting queued sessions failed', error));
   }
 
   private waitForExit(sessionId: string, timeoutMs: number): Promise<void> {

@@ -19,6 +19,7 @@ import { NotificationPresenter } from './notifications';
 import { TrayIcon } from './tray';
 import { isTrustedSender } from './trusted-sender';
 import { createMainWindow } from './window';
+import { handleUnexpectedErrors } from '../unexpected-errors';
 
 // Entry of the desktop shell: the same core as the headless shell, hosted in Electron, with a
 // tray icon, OS notifications and updates. Every decision lives in plain modules; this wires them.
@@ -28,6 +29,9 @@ const paths = appPaths(appRoot, app.isPackaged);
 const rendererFile = paths.rendererFile;
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const trusted = (url: string | undefined): boolean => isTrustedSender(url, rendererFile, devServerUrl);
+
+// As VS Code's main process: unexpected errors are logged, not fatal (Electron would show a dialog and stop).
+handleUnexpectedErrors({ name: 'core', onStorm: () => app.exit(70) });
 
 let core: App | null = null;
 let window: BrowserWindow | null = null;
@@ -78,9 +82,12 @@ function show(route: string): void {
 /** Allow / Deny from the tray or a notification: the Approvals page's own request, so it is validated and audited the same way. */
 function decide(approvalId: string, decision: 'allow' | 'deny'): void {
   if (!core) return;
-  void core.router.dispatch('approvals:decide', { id: approvalId, decision }).then((result) => {
-    if (!result.ok && Notification.isSupported()) new Notification({ title: 'Pitwall could not record the decision', body: result.error.message }).show();
-  });
+  core.router
+    .dispatch('approvals:decide', { id: approvalId, decision })
+    .then((result) => {
+      if (!result.ok && Notification.isSupported()) new Notification({ title: 'Pitwall could not record the decision', body: result.error.message }).show();
+    })
+    .catch((error: unknown) => console.error('[desktop] recording a decision from a notification failed', error));
 }
 
 function onTrayAction(action: TrayAction): void {
@@ -195,14 +202,20 @@ if (!app.requestSingleInstanceLock()) {
           detail: 'Kept agents go on in the background and Pitwall reattaches to them when it starts again.',
         })
       : Promise.resolve({ response: 0 });
-    void ask.then(async ({ response }) => {
-      if (response === 2) return;
-      quitting = true;
-      core?.updates.prepareQuit(running > 0 && response === 0);
-      if (response === 1) await core?.sessions.shutdownAgents();
-      await store.dispose();
-      await core?.dispose();
-      app.quit();
-    });
+    ask
+      .then(async ({ response }) => {
+        if (response === 2) return;
+        quitting = true;
+        core?.updates.prepareQuit(running > 0 && response === 0);
+        if (response === 1) await core?.sessions.shutdownAgents();
+        await store.dispose();
+        await core?.dispose();
+        app.quit();
+      })
+      .catch((error: unknown) => {
+        // Quitting must not hang on a failed clean-up: say what failed and leave anyway.
+        console.error('[desktop] Pitwall did not stop cleanly', error);
+        app.exit(1);
+      });
   });
 }

@@ -41,7 +41,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindowType {
   const win = new deps.BrowserWindow(windowOptions(deps.preload));
   win.once('ready-to-show', () => win.show());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void deps.shell.openExternal(url);
+    if (/^https?:\/\//.test(url)) deps.shell.openExternal(url).catch((error: unknown) => console.error('[window] opening a link failed', error));
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => {
@@ -51,7 +51,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindowType {
   win.webContents.on('will-redirect', (event, url) => {
     if (!isNavigationAllowed(url, deps.isTrusted)) event.preventDefault();
   });
-  if (deps.devServerUrl) void win.loadURL(deps.devServerUrl);
-  else void win.loadFile(deps.rendererFile);
+  const loaded = deps.devServerUrl ? win.loadURL(deps.devServerUrl) : win.loadFile(deps.rendererFile);
+  loaded.catch((error: unknown) => console.error('[window] loading the page failed', error));
   return win;
 }

@@ -19,6 +19,6 @@ export class Notifier implements Disposable {
   }
 
   dispose(): void {
-    void this.subscription.dispose();
+    Promise.resolve(this.subscription.dispose()).catch((error: unknown) => console.error('[notifier] unsubscribing failed', error));
   }
 }

@@ -106,7 +106,7 @@ export class DiffService implements Disposable {
     const entry = this.watched.get(worktreeId);
     if (!entry) return;
     if (entry.timer) clearTimeout(entry.timer);
-    void entry.watcher.close();
+    entry.watcher.close().catch((error: unknown) => console.error('[diff] closing a watcher failed', error));
     this.watched.delete(worktreeId);
   }
 

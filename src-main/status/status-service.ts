@@ -114,7 +114,7 @@ export class StatusService implements Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.listeners.clear();
-    void this.subscription.dispose();
+    Promise.resolve(this.subscription.dispose()).catch((error: unknown) => console.error('[status] unsubscribing failed', error));
   }
 
   private schedule(): void {

@@ -22,7 +22,7 @@ export function workerScanHandle(worker: Worker): ScanHandle {
     stop: async () => {
       if (exited) return;
       worker.postMessage('stop');
-      const timer = setTimeout(() => void worker.terminate(), 2000);
+      const timer = setTimeout(() => worker.terminate().catch(() => undefined), 2000);
       await exit;
       clearTimeout(timer);
     },

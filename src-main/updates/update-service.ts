@@ -164,7 +164,7 @@ export class UpdateService implements Disposable {
   }
 
   private clearSchedule(): void {
-    for (const d of this.schedule) void d.dispose();
+    for (const d of this.schedule) Promise.resolve(d.dispose()).catch((error: unknown) => console.error('[updates] clearing the schedule failed', error));
     this.schedule = [];
   }
 
@@ -180,7 +180,7 @@ export class UpdateService implements Disposable {
       case 'available':
         if (this.state.phase === 'ready' && this.state.version === event.version) break;
         this.set({ ...this.state, phase: 'downloading', version: event.version, releaseNotes: releaseNotesText(event.releaseNotes), releaseDate: event.releaseDate, progress: 0, detail: null, checkedAt: now });
-        void this.driver?.download().catch((error: unknown) => this.onDriverEvent({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+        this.driver?.download().catch((error: unknown) => this.onDriverEvent({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
         break;
       case 'progress':
         if (this.state.phase === 'downloading') this.set({ ...this.state, progress: Math.max(0, Math.min(100, Math.round(event.percent))) });

@@ -7,9 +7,12 @@ export class KeyedQueue {
     const next = previous.then(task, task);
     const tail = next.catch(() => undefined);
     this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    // `tail` never rejects (caught above), so neither does this.
+    tail
+      .then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      })
+      .catch(() => undefined);
     return next;
   }
 

@@ -34,12 +34,15 @@ export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], 
 
   useEffect(() => {
     reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps say when to read again, as useMemo's do.
   }, deps);
 
+  const eventKey = events.join(',');
   useEffect(() => {
     const client = getClient();
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const offs = events.map((event) =>
+    const names = (eventKey ? eventKey.split(',') : []) as EventName[];
+    const offs = names.map((event) =>
       client.on(event, (payload) => {
         if (!acceptRef.current(payload)) return;
         // Bursts of events (a worktree moving through states) become one reload.
@@ -51,7 +54,7 @@ export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], 
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
     };
-  }, [events.join(','), reload]);
+  }, [eventKey, reload]);
 
   return { ...state, reload };
 }

@@ -33,7 +33,7 @@ export function useDocumentStatus(summary: StatusSummary | null): void {
     }
     link.type = 'image/svg+xml';
     link.href = faviconUrl(summary.state, summary.attention);
-  }, [summary?.state, summary?.attention]);
+  }, [summary]);
 }
 
 /**

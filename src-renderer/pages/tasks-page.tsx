@@ -84,7 +84,7 @@ export function TasksPage({ openId: routeId = null }: { openId?: string | null }
     if (!routeId) return;
     setOpenId(routeId);
     void api.tasks.get({ id: routeId }).then((r) => r.ok && setProjectId(r.value.projectId));
-  }, [routeId]);
+  }, [routeId, api.tasks]);
   const list = tasks.data ?? [];
   const open = list.find((t) => t.id === openId) ?? null;
 

@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import type { HookLaunch } from '../../src-main/agents/adapters/agent-adapter';
+import { handleUnexpectedErrors } from '../../src-main/unexpected-errors';
 import { makeTestApp } from './test-app';
 
 // A core in its own process, as the desktop app or the headless shell runs it, so a test can kill
@@ -7,6 +8,8 @@ import { makeTestApp } from './test-app';
 // out as JSON lines on stdout ({ id, result }); "ready" is printed once start-up is done.
 
 async function main(): Promise<void> {
+  // As the shells do (serve.ts, electron/main.ts); tests read stderr to see whether it ever fired.
+  handleUnexpectedErrors({ name: 'core', onStorm: () => process.exit(70) });
   const dataDir = process.argv[2];
   if (!dataDir) throw new Error('usage: core-child <data dir>');
   const transport = process.env.PITWALL_TEST_HOOK_TRANSPORT as HookLaunch['transport'] | undefined;

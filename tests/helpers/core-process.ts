@@ -8,6 +8,8 @@ export interface CoreProcess {
   dispatch(channel: string, request: unknown): Promise<Result<unknown>>;
   /** Kills it with SIGKILL, as a crash would, and waits until it is gone. */
   kill(): Promise<void>;
+  /** What it wrote to stderr so far (its log). */
+  stderr(): string;
 }
 
 /** Starts a core over `dataDir` in a child process with `env` (the agents' base environment too); resolves once it is ready. */
@@ -41,6 +43,7 @@ export function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv): Promi
           child.removeAllListeners('exit');
           resolve({
             child,
+            stderr: () => errors,
             dispatch(channel, request) {
               const id = nextId++;
               return new Promise((done) => {

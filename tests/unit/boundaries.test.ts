@@ -3,7 +3,14 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 // The architecture's import boundaries are lint errors; these checks make sure the rules bite.
-const eslint = new ESLint({ cwd: path.resolve(__dirname, '../..') });
+// Their made-up files are in no tsconfig, so the type-aware rules are off for them; those are
+// checked below on text linted as real files of the projects.
+const ROOT = path.resolve(__dirname, '../..');
+const eslint = new ESLint({
+  cwd: ROOT,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+});
+const typed = new ESLint({ cwd: ROOT });
 
 async function ruleIds(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.resolve(__dirname, '../..', file) });
@@ -43,5 +50,35 @@ describe('import boundaries', () => {
 
   it('forbid default exports in source', async () => {
     expect(await ruleIds('src-main/x.ts', `export default 1;\n`)).toEqual([expect.stringContaining('Use named exports')]);
+  });
+});
+
+// Type-aware linting builds the projects' programs first: slow on a busy machine.
+describe('promise discipline', { timeout: 120_000 }, () => {
+  const floating = `async function work(): Promise<void> {}\nexport function go(): void {\n  void work();\n  work().catch(() => undefined);\n}\n`;
+
+  async function typedIds(file: string, code: string): Promise<string[]> {
+    const [result] = await typed.lintText(code, { filePath: path.resolve(ROOT, file) });
+    return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+  }
+
+  it('refuses a promise left floating in the core, even behind void', async () => {
+    expect(await typedIds('src-main/clock.ts', floating)).toEqual([expect.stringContaining('@typescript-eslint/no-floating-promises')]);
+    expect(await typedIds('src-main/clock.ts', `async function work(): Promise<void> {}\nexport function go(): void {\n  work();\n}\n`)).toEqual([
+      expect.stringContaining('@typescript-eslint/no-floating-promises'),
+    ]);
+  });
+
+  it('takes void as the renderer\'s explicit fire-and-forget, but not a bare call', async () => {
+    expect(await typedIds('src-renderer/format.ts', floating)).toEqual([]);
+    expect(await typedIds('src-renderer/format.ts', `async function work(): Promise<void> {}\nexport function go(): void {\n  work();\n}\n`)).toEqual([
+      expect.stringContaining('@typescript-eslint/no-floating-promises'),
+    ]);
+  });
+
+  it('checks the rules of hooks in the renderer', async () => {
+    const code = `import { useEffect, useState } from 'react';\nexport function useX(flag: boolean): number {\n  if (flag) useState(0);\n  const [n] = useState(1);\n  useEffect(() => console.log(n), []);\n  return n;\n}\n`;
+    const ids = await typedIds('src-renderer/format.ts', code);
+    expect(ids).toEqual(expect.arrayContaining([expect.stringContaining('react-hooks/rules-of-hooks'), expect.stringContaining('react-hooks/exhaustive-deps')]));
   });
 });

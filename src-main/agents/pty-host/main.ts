@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { argValue } from '../../config';
+import { handleUnexpectedErrors } from '../../unexpected-errors';
 import { PtyHostServer, type PtyModule } from './pty-host-server';
 
 // Entry of the pty host process: `pty-host.js --socket S --scrollback-dir D`. Started detached by
@@ -18,12 +19,13 @@ async function main(): Promise<void> {
   const ptyModule = load(process.env.PITWALL_NODE_PTY ?? 'node-pty') as PtyModule;
   let server: PtyHostServer | null = null;
   const exit = (): void => {
-    void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+    (server?.close() ?? Promise.resolve())
+      .catch((error: unknown) => console.error('[pty-host] closing failed', error))
+      .finally(() => process.exit(0));
   };
   server = new PtyHostServer(socketPath, scrollbackDir, ptyModule, exit, Number(process.env.PITWALL_PTY_HOST_IDLE_MS ?? 60_000));
   // One bad moment must not end the host: every agent would end with it.
-  process.on('uncaughtException', (error) => console.error('[pty-host] unexpected error', error));
-  process.on('unhandledRejection', (error) => console.error('[pty-host] unhandled rejection', error));
+  handleUnexpectedErrors({ name: 'pty-host' });
   await server.listen();
   process.on('SIGTERM', exit);
   process.on('SIGINT', exit);
