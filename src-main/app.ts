@@ -128,7 +128,7 @@ export function createApp(config: AppConfig): App {
       (sessionId, activity) => sessions.setActivity(sessionId, activity),
     ),
   );
-  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, path.join(config.dataDir, 'verification'), userEnv));
+  const taskService = store.add(new TaskService(database.db, events, projects, worktrees, profiles, sessions, diffs, { verification: path.join(config.dataDir, 'verification'), landing: path.join(config.dataDir, 'landing') }, userEnv));
   const mainDir = path.dirname(require.main?.filename ?? __filename);
   const transcripts = store.add(
     new TranscriptService(database.sqlite, events, settings, {
@@ -176,7 +176,13 @@ export function createApp(config: AppConfig): App {
     }),
   );
   // A worktree a crash left half created is finished or rolled back; that may run an init script, so start-up does not wait for it.
-  void worktrees.recover().catch((error: unknown) => console.error('[app] recovering half-created worktrees failed', error));
+  // The gate's half-done work (a merge, a merged worktree's removal, a verification) follows, after
+  // the worktrees are settled: removal and verification need them.
+  void worktrees
+    .recover()
+    .catch((error: unknown) => console.error('[app] recovering half-created worktrees failed', error))
+    .then(() => taskService.recover())
+    .catch((error: unknown) => console.error('[app] the start-up sweep of the gate failed', error));
   // Once the pty host has handed over the hook calls still waiting (matched to their approvals),
   // whatever approval is left pending has no requester: it expires rather than lingering.
   const ready = sessions

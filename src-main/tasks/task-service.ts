@@ -11,8 +11,9 @@ import type { SessionService } from '../agents/session-service';
 import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
 import { gitProbe } from '../git/git';
+import { listWorktrees } from '../git/worktree';
 import { githubRemote, pushBranch } from '../git/github';
-import { commitAll, landBranch, type MergeStrategy } from '../git/merge';
+import { commitAll, landBranch, mergeTree, type MergeStrategy } from '../git/merge';
 import { resolveCommand } from '../agents/command-resolver';
 import type { UserEnvironment } from '../agents/user-environment';
 import { execFile } from 'node:child_process';
@@ -23,6 +24,7 @@ import type { DiffService } from '../review/diff-service';
 import { copiedFiles } from '../worktrees/copied-files';
 import { runScript } from '../worktrees/init-script';
 import { KeyedQueue } from '../worktrees/keyed-queue';
+import { LandingJournal, type Landing } from './landing-journal';
 import type { WorktreeService } from '../worktrees/worktree-service';
 
 type Row = typeof tasks.$inferSelect;
@@ -54,6 +56,10 @@ export class TaskService implements Disposable {
    * `exited`) would both pass the check and verify twice.
    */
   private readonly gate = new KeyedQueue();
+  private readonly verificationDir: string;
+  private readonly landings: LandingJournal;
+  private recovering: Promise<void> | null = null;
+  private disposed = false;
 
   constructor(
     private readonly db: PitwallDb,
@@ -63,10 +69,12 @@ export class TaskService implements Disposable {
     private readonly profiles: ProfileService,
     private readonly sessionService: SessionService,
     private readonly diffs: DiffService,
-    private readonly verificationDir: string,
+    dirs: { verification: string; landing: string },
     private readonly userEnv: UserEnvironment,
     private readonly clock: Clock = systemClock,
   ) {
+    this.verificationDir = dirs.verification;
+    this.landings = new LandingJournal(dirs.landing);
     this.store.add(events.on('sessions:changed', (p) => this.onSessionChanged(p.sessionId)));
   }
 
@@ -174,25 +182,125 @@ export class TaskService implements Disposable {
     const chosen = strategy ?? project.config.mergeStrategy;
     if (row.sessionId && !isFinished(this.sessionService.get(row.sessionId).status)) await this.sessionService.stop(row.sessionId);
     await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
+    const base = project.config.baseBranch;
+    const baseBefore = await gitProbe(project.path, ['rev-parse', '--verify', '--quiet', `refs/heads/${base}^{commit}`]);
+    // Noted before git touches the base: a crash from here on is settled at the next start.
+    if (baseBefore) this.landings.begin({ taskId: id, repo: project.path, base, branch: wt.branch, strategy: chosen, baseBefore, startedAt: this.clock() });
     let tip: string;
     try {
       tip = await landBranch({
         repo: project.path,
-        base: project.config.baseBranch,
+        base,
         branch: wt.branch,
         branchWorktree: wt.path,
         strategy: chosen,
         message: message?.trim() || `${row.title}\n\nApproved in Pitwall (task ${row.id}).`,
       });
     } catch (error) {
-      this.write(this.row(id), { gateDetail: `Not merged: ${error instanceof Error ? error.message : String(error)}` });
+      this.landings.end(id);
+      this.write(this.row(id), { gateDetail: `Not merged: ${messageOf(error)}` });
       throw error;
     }
-    const now = this.clock();
-    this.write(this.row(id), { column: 'verified', approvedBy: 'user', approvedAt: now, gateDetail: `Merged into ${project.config.baseBranch} (${chosen}) as ${tip.slice(0, 10)}` });
-    await this.worktreeService.remove(wt.id, false);
-    if (project.config.deleteBranchOnMerge) await gitProbe(project.path, ['branch', '-D', wt.branch]);
+    this.write(this.row(id), { column: 'verified', approvedBy: 'user', approvedAt: this.clock(), gateDetail: `Merged into ${base} (${chosen}) as ${tip.slice(0, 10)}` });
+    this.landings.end(id);
+    // The merge stands whatever happens to the clean-up; a removal that fails is said and retried at the next start.
+    await this.cleanUpAfterMerge(id);
     return this.get(id);
+  }
+
+  /** Removes a merged task's worktree (and its branch when the project says so); a failure is noted on the task, not thrown. */
+  private async cleanUpAfterMerge(id: string, note = ''): Promise<void> {
+    const row = this.row(id);
+    if (!row.worktreeId) return;
+    const project = this.projectService.get(row.projectId);
+    const wt = this.worktreeService.find(row.worktreeId);
+    if (!wt || wt.status === 'removed') return;
+    const merged = (row.gateDetail ?? '').replace(/\. The worktree could not be removed.*$/s, '');
+    try {
+      await this.worktreeService.remove(wt.id, false);
+    } catch (error) {
+      this.write(this.row(id), { gateDetail: `${merged}. The worktree could not be removed (${messageOf(error)}); Pitwall tries again at its next start.` });
+      return;
+    }
+    if (project.config.deleteBranchOnMerge) await gitProbe(project.path, ['branch', '-D', wt.branch]);
+    if (note || merged !== row.gateDetail) this.write(this.row(id), { gateDetail: `${merged}${note}` });
+  }
+
+  /**
+   * The start-up sweep for what a crash left half done in the gate: a merge begun and not recorded
+   * (finished when git has it, rolled back otherwise), a merged task's worktree still there
+   * (removed again), and a verification still `running` (recorded as interrupted and run again).
+   * Every task's part runs in its gate queue, so nothing else acts on it meanwhile.
+   */
+  recover(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.recovering ??= this.recoverAll().catch((error: unknown) => console.error('[tasks] the start-up sweep failed', error));
+    return this.recovering;
+  }
+
+  private async recoverAll(): Promise<void> {
+    const each = async (taskId: string, what: string, step: () => Promise<void>): Promise<void> => {
+      try {
+        if (!this.disposed) await this.gate.run(taskId, step);
+      } catch (error) {
+        console.error(`[tasks] ${what} for task ${taskId} failed at start-up`, error);
+      }
+    };
+    for (const landing of this.landings.left()) await each(landing.taskId, 'settling a merge', () => this.settleLanding(landing));
+    const merged = this.db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.column, 'verified'), isNull(tasks.deletedAt), eq(tasks.approvedBy, 'user')))
+      .all();
+    for (const { id } of merged) await each(id, 'removing the merged worktree', () => this.cleanUpAfterMerge(id, '; its worktree was removed at start-up'));
+    const interrupted = this.db.select().from(verificationRuns).where(eq(verificationRuns.status, 'running')).all();
+    for (const run of interrupted) await each(run.taskId, 'finishing a verification', () => this.redoVerification(run));
+  }
+
+  /** A merge a crash interrupted: finished when the base holds it, rolled back (nothing to undo in git) when it does not. */
+  private async settleLanding(landing: Landing): Promise<void> {
+    const row = this.db.select().from(tasks).where(eq(tasks.id, landing.taskId)).get();
+    if (!row || row.deletedAt !== null || row.column === 'verified') {
+      this.landings.end(landing.taskId);
+      return;
+    }
+    const now = await gitProbe(landing.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${landing.base}^{commit}`]);
+    const expected = await mergeTree(landing.repo, landing.baseBefore, landing.branch).catch(() => null);
+    let landed = false;
+    if (now && now !== landing.baseBefore) {
+      const tree = await gitProbe(landing.repo, ['rev-parse', `${now}^{tree}`]);
+      landed = expected !== null && expected.conflicts.length === 0 && tree === expected.tree;
+    }
+    if (landed) {
+      this.write(row, {
+        column: 'verified',
+        approvedBy: 'user',
+        approvedAt: landing.startedAt,
+        gateDetail: `Merged into ${landing.base} (${landing.strategy}) as ${now!.slice(0, 10)}; Pitwall stopped before recording it and finished at start-up`,
+      });
+    } else {
+      let why = now === landing.baseBefore ? 'nothing was merged' : `${landing.base} changed meanwhile without this task's work`;
+      if (now === landing.baseBefore && expected) why += await undoHalfMerge(landing.repo, landing.base, expected.tree);
+      this.write(row, { gateDetail: `Pitwall stopped while merging this task; ${why}. Approve it again when ready.` });
+    }
+    this.landings.end(landing.taskId);
+  }
+
+  /** A verification a crash cut short: recorded as interrupted, then run again while the task still waits for review. */
+  private async redoVerification(run: RunRow): Promise<void> {
+    const now = this.clock();
+    this.db
+      .update(verificationRuns)
+      .set({ status: 'failed', exitCode: null, outputTail: 'Pitwall stopped while this verification ran; it was run again at start-up.', updatedAt: now, version: run.version + 1 })
+      .where(eq(verificationRuns.id, run.id))
+      .run();
+    const row = this.db.select().from(tasks).where(eq(tasks.id, run.taskId)).get();
+    if (!row || row.deletedAt !== null) return;
+    this.changed(row);
+    if (row.column !== 'waiting_approval' || !row.worktreeId) return;
+    const project = this.projectService.get(row.projectId);
+    const wt = this.worktreeService.find(row.worktreeId);
+    if (project.config.verifyCommand && wt?.status === 'active') await this.verify(row.id, project.config.verifyCommand, wt.path);
   }
 
   /** Whether "open a pull request" can replace the local merge: `gh` is installed and the repository has a GitHub remote. */
@@ -354,7 +462,9 @@ Opened from Pitwall (task ${row.id}).`.trim();
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.store.dispose();
+    await this.recovering;
     // A verify command or a merge under way finishes its write before the database closes.
     await this.gate.idle();
   }
@@ -371,4 +481,25 @@ function toVerification(r: RunRow): Verification {
     outputFile: r.outputFile,
     createdAt: r.createdAt,
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Where git was stopped inside a merge (in a hook, before the commit), the checkout holding the
+ * base has the merge staged. Undone only when the staged tree is exactly that merge's, so no
+ * change of the user's is touched; answers words for the task's note.
+ */
+async function undoHalfMerge(repo: string, base: string, mergedTree: string): Promise<string> {
+  const holder = (await listWorktrees(repo).catch(() => [])).find((w) => w.branch === base && !w.bare);
+  if (!holder) return '';
+  const staged = await gitProbe(holder.path, ['write-tree']);
+  const head = await gitProbe(holder.path, ['rev-parse', 'HEAD^{tree}']);
+  if (staged === null || staged === head) return '';
+  if (staged !== mergedTree) return `, but ${holder.path} has staged changes: check them before approving again`;
+  await gitProbe(holder.path, ['merge', '--abort']);
+  const reset = await gitProbe(holder.path, ['reset', '--quiet', '--merge']);
+  return reset === null ? `, but the half-made merge in ${holder.path} could not be undone: check it` : ` (the half-made merge in ${holder.path} was undone)`;
 }

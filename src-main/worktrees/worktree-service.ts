@@ -270,6 +270,16 @@ export class WorktreeService implements Disposable {
     return this.toWorktree(this.getRow(worktreeId), null);
   }
 
+  /** The worktree, or null once it is gone (removed without a snapshot to restore). */
+  find(worktreeId: string): Worktree | null {
+    const row = this.db
+      .select()
+      .from(worktrees)
+      .where(and(eq(worktrees.id, worktreeId), isNull(worktrees.deletedAt)))
+      .get();
+    return row ? this.toWorktree(row, null) : null;
+  }
+
   /** Waits for queued git operations to finish. */
   async dispose(): Promise<void> {
     await this.queue.idle();

@@ -12,9 +12,11 @@ export interface CoreProcess {
   stderr(): string;
 }
 
-/** Starts a core over `dataDir` in a child process with `env` (the agents' base environment too); resolves once it is ready. */
-export function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv): Promise<CoreProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'core-child.ts'), dataDir], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts a core over `dataDir` in a child process with `env` (the agents' base environment too); resolves once it is ready. `group`: kill its whole process group. */
+export function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv, options: { group?: boolean } = {}): Promise<CoreProcess> {
+  // In a group of its own, `kill` takes whatever the core started too (git, hooks, verify commands), as
+  // a crash of the app does; the pty host is started in its own session and survives, as it should.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'core-child.ts'), dataDir], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.group ?? false });
   const waiting = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
   let buffered = '';
@@ -55,7 +57,8 @@ export function startCoreProcess(dataDir: string, env: NodeJS.ProcessEnv): Promi
               new Promise<void>((done) => {
                 if (child.exitCode !== null || child.signalCode !== null) return done();
                 child.once('exit', () => done());
-                child.kill('SIGKILL');
+                if (options.group) process.kill(-child.pid!, 'SIGKILL');
+                else child.kill('SIGKILL');
               }),
           });
         } else if (message.id !== undefined && message.result) {
