@@ -160,7 +160,9 @@ export class WorktreeService implements Disposable {
     try {
       entries = await listWorktrees(project.path);
     } catch {
-      entries = [];
+      // Git could not answer (a lock, a broken config, a repository being moved): that says nothing
+      // about the worktrees, so they keep the status they had rather than all turning `missing`.
+      return Promise.all(this.rowsOf(project.id).map(async (row) => this.toWorktree(row, row.status === 'active' ? await this.safeStatus(row) : null)));
     }
     const mainPath = realpathOr(project.path);
     const byPath = new Map(entries.filter((e) => realpathOr(e.path) !== mainPath && !e.bare).map((e) => [realpathOr(e.path), e]));
