@@ -2,6 +2,7 @@ import path from 'node:path';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
+import { nextVersion } from '../../db/row-version';
 import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
 import { COLUMN_WORDS, TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
 import { newId } from '../../src-common/ids';
@@ -267,7 +268,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const done = this.clock();
     this.db
       .update(verificationRuns)
-      .set({ status: result.exitCode === 0 ? 'passed' : 'failed', exitCode: result.exitCode, durationMs: done - now, outputFile, outputTail: result.output.split('\n').slice(-40).join('\n').slice(-4000), updatedAt: done, version: run.version + 1 })
+      .set({ status: result.exitCode === 0 ? 'passed' : 'failed', exitCode: result.exitCode, durationMs: done - now, outputFile, outputTail: result.output.split('\n').slice(-40).join('\n').slice(-4000), ...nextVersion(run, done) })
       .where(eq(verificationRuns.id, run.id))
       .run();
     this.changed(this.row(taskId));
@@ -280,7 +281,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
   }
 
   private write(row: Row, changes: Partial<Row>): Row {
-    const next = this.db.update(tasks).set({ ...changes, updatedAt: this.clock(), version: row.version + 1 }).where(eq(tasks.id, row.id)).returning().get();
+    const next = this.db.update(tasks).set({ ...changes, ...nextVersion(row, this.clock()) }).where(eq(tasks.id, row.id)).returning().get();
     this.changed(next);
     return next;
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { worktrees } from '../../db/schema';
+import { nextVersion } from '../../db/row-version';
 import type { Project } from '../../src-common/domain/project';
 import { WORKTREE_STATUSES, type Worktree, type WorktreeGitStatus, type WorktreeStatus } from '../../src-common/domain/worktree';
 import { newId } from '../../src-common/ids';
@@ -321,7 +322,7 @@ export class WorktreeService implements Disposable {
   private update(row: WorktreeRow, changes: Partial<WorktreeRow>): WorktreeRow {
     const next = this.db
       .update(worktrees)
-      .set({ ...changes, updatedAt: this.clock(), version: row.version + 1 })
+      .set({ ...changes, ...nextVersion(row, this.clock()) })
       .where(eq(worktrees.id, row.id))
       .returning()
       .get();
