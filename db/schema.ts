@@ -149,6 +149,12 @@ export const sessions = sqliteTable(
     index('sessions_project_idx').on(t.projectId),
     index('sessions_started_idx').on(t.startedAt),
     uniqueIndex('sessions_source_external_unique').on(t.source, t.externalId),
+    // The ingest finds a file's session by the agent's id for every batch, whatever the source.
+    index('sessions_external_idx').on(t.externalId, t.agentKind, t.createdAt),
+    // Live sessions (`status IN (...)`) at start-up, for the slot count and the status model.
+    index('sessions_status_idx').on(t.status),
+    // History lists newest first by this very expression; the index hands rows over in order.
+    index('sessions_recent_idx').on(sql`coalesce(${t.endedAt}, ${t.startedAt}, ${t.createdAt})`),
   ],
 );
 
@@ -224,7 +230,12 @@ export const approvals = sqliteTable(
     toolUseId: text('tool_use_id'),
   },
   // The tool-use index finds the approval a re-asked hook call waited on (every PreToolUse looks).
-  (t) => [index('approvals_status_idx').on(t.status), index('approvals_tool_use_idx').on(t.sessionId, t.toolUseId)],
+  (t) => [
+    index('approvals_status_idx').on(t.status),
+    index('approvals_tool_use_idx').on(t.sessionId, t.toolUseId),
+    // The Approvals page lists the newest first, limited.
+    index('approvals_created_idx').on(t.createdAt),
+  ],
 );
 
 export const permissionRules = sqliteTable('permission_rules', {
@@ -265,7 +276,8 @@ export const verificationRuns = sqliteTable(
     /** The last lines of the output, for the card. */
     outputTail: text('output_tail'),
   },
-  (t) => [index('verification_runs_task_idx').on(t.taskId)],
+  // A task's runs newest first, and each task's latest for the board, without sorting.
+  (t) => [index('verification_runs_task_created_idx').on(t.taskId, t.createdAt)],
 );
 
 /** Time-ordered facts (append-only): what happened, to what, when. */

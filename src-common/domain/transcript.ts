@@ -34,6 +34,30 @@ export const tokensSchema = z.object({ input: z.number(), output: z.number(), ca
 /** Token counts. */
 export type Tokens = z.infer<typeof tokensSchema>;
 
+
+/** Opens a search hit in a snippet (a control character, so it never occurs in the text shown). */
+export const SNIPPET_HIT_OPEN = '\u0001';
+/** Closes a search hit in a snippet. */
+export const SNIPPET_HIT_CLOSE = '\u0002';
+
+/** A snippet cut into runs of plain text and search hits, for display. */
+export function snippetParts(snippet: string): { text: string; hit: boolean }[] {
+  const parts: { text: string; hit: boolean }[] = [];
+  let rest = snippet;
+  while (rest.length > 0) {
+    const open = rest.indexOf(SNIPPET_HIT_OPEN);
+    const close = open === -1 ? -1 : rest.indexOf(SNIPPET_HIT_CLOSE, open + 1);
+    if (open === -1 || close === -1) {
+      parts.push({ text: rest.replaceAll(SNIPPET_HIT_OPEN, '').replaceAll(SNIPPET_HIT_CLOSE, ''), hit: false });
+      break;
+    }
+    if (open > 0) parts.push({ text: rest.slice(0, open).replaceAll(SNIPPET_HIT_CLOSE, ''), hit: false });
+    parts.push({ text: rest.slice(open + 1, close), hit: true });
+    rest = rest.slice(close + 1);
+  }
+  return parts.filter((p) => p.text.length > 0);
+}
+
 /** A session in the history list, from any source. */
 export const sessionSummarySchema = z.object({
   id: z.string(),
@@ -50,7 +74,7 @@ export const sessionSummarySchema = z.object({
   messageCount: z.number(),
   toolCallCount: z.number(),
   tokens: tokensSchema,
-  /** Search hits in this session's messages: text with the matches wrapped in \u0001 … \u0002. */
+  /** Search hits in this session's messages: text with the matches wrapped in {@link SNIPPET_HIT_OPEN} … {@link SNIPPET_HIT_CLOSE}. */
   hits: z.array(z.object({ messageId: z.string(), snippet: z.string() })),
 });
 /** A session in the history list. */

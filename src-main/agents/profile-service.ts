@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles } from '../../db/schema';
+import { nextVersion, softDeletion } from '../../db/row-version';
 import {
   AGENT_KINDS,
   PERMISSION_MODES,
@@ -111,7 +112,7 @@ export class ProfileService {
     merged.data.promptMode = promptMode;
     const row = this.db
       .update(agentProfiles)
-      .set({ ...this.toColumns(merged.data), updatedAt: this.clock(), version: this.row(id).version + 1 })
+      .set({ ...this.toColumns(merged.data), ...nextVersion(this.row(id), this.clock()) })
       .where(eq(agentProfiles.id, id))
       .returning()
       .get();
@@ -131,7 +132,7 @@ export class ProfileService {
     const row = this.row(id);
     if (row.builtIn) throw new AppError('invalid_request', `${row.name} is built in; edit it instead of removing it`);
     const now = this.clock();
-    this.db.update(agentProfiles).set({ deletedAt: now, updatedAt: now, version: row.version + 1 }).where(eq(agentProfiles.id, id)).run();
+    this.db.update(agentProfiles).set(softDeletion(row, now)).where(eq(agentProfiles.id, id)).run();
     this.events.emit('profiles:changed', { profileId: id });
     return { id };
   }

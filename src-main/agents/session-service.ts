@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles, projects, sessions, worktrees } from '../../db/schema';
+import { nextVersion } from '../../db/row-version';
 import { SESSION_STATUSES, isFinished, type AgentKind, type Session, type SessionStatus } from '../../src-common/domain/agent';
 import { newId } from '../../src-common/ids';
 import { AppError } from '../../src-common/result';
@@ -469,7 +470,7 @@ export class SessionService implements Disposable {
   private update(row: Row, changes: Partial<Row>): Row {
     const next = this.db
       .update(sessions)
-      .set({ ...changes, updatedAt: this.clock(), version: row.version + 1 })
+      .set({ ...changes, ...nextVersion(row, this.clock()) })
       .where(eq(sessions.id, row.id))
       .returning()
       .get();

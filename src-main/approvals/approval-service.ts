@@ -2,6 +2,7 @@ import path from 'node:path';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { approvals, permissionRules, projects, sessions, toolCalls } from '../../db/schema';
+import { nextVersion, softDeletion } from '../../db/row-version';
 import type { PermissionMode } from '../../src-common/domain/agent';
 import {
   APPROVAL_STATUSES,
@@ -331,7 +332,7 @@ export class ApprovalService {
     const row = this.db.select().from(permissionRules).where(and(eq(permissionRules.id, id), isNull(permissionRules.deletedAt))).get();
     if (!row) throw new AppError('not_found', `No rule with id ${id}`);
     const now = this.clock();
-    this.db.update(permissionRules).set({ deletedAt: now, updatedAt: now, version: row.version + 1 }).where(eq(permissionRules.id, id)).run();
+    this.db.update(permissionRules).set(softDeletion(row, now)).where(eq(permissionRules.id, id)).run();
     this.events.emit('rules:changed', { ruleId: id });
     return { id };
   }
@@ -341,7 +342,7 @@ export class ApprovalService {
     const now = this.clock();
     const next = this.db
       .update(approvals)
-      .set({ status, decision, decidedBy, reason, decidedAt: now, waitedMs: now - row.createdAt, updatedAt: now, version: row.version + 1 })
+      .set({ status, decision, decidedBy, reason, decidedAt: now, waitedMs: now - row.createdAt, ...nextVersion(row, now) })
       .where(eq(approvals.id, id))
       .returning()
       .get();

@@ -113,9 +113,9 @@ async function startTray(running: App): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const electronVersion = process.versions.electron ?? '';
-  const nodePty = electronNodePtyPath(appRoot, electronVersion);
-  const sqlite = electronSqliteBinding(appRoot, electronVersion);
+  const target = { electronVersion: process.versions.electron ?? '', platform: process.platform, arch: process.arch };
+  const nodePty = electronNodePtyPath(appRoot, target);
+  const sqlite = electronSqliteBinding(appRoot, target);
   try {
     core = createApp({
       dataDir: resolveDataDir(process.argv),

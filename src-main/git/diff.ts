@@ -15,14 +15,22 @@ export interface WorktreeChanges {
 /**
  * Everything in `worktree` that differs from where it left `baseRef`: committed, staged, unstaged
  * and untracked (not ignored) changes in one diff, but the untracked paths in `keepOut`. A scratch copy of the index takes `git add -A`,
- * so the worktree and its real index are never touched.
+ * so the worktree and its real index are never touched; the blobs that `add` writes go to a scratch
+ * object folder (the repository's own is an alternate, read-only), so refreshes leave no loose objects.
  */
 export async function worktreeChanges(worktree: string, baseRef: string, keepOut: readonly string[] = []): Promise<WorktreeChanges> {
   const mergeBase = await gitProbe(worktree, ['merge-base', baseRef, 'HEAD']);
-  const indexPath = path.resolve(worktree, await gitRaw(worktree, ['rev-parse', '--git-path', 'index']));
+  const [indexGitPath, objectsGitPath] = (await gitRaw(worktree, ['rev-parse', '--git-path', 'index', '--git-path', 'objects'])).split('\n');
+  const indexPath = path.resolve(worktree, indexGitPath!);
+  const objectsPath = path.resolve(worktree, objectsGitPath!);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-diff-'));
-  const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+  const env = {
+    GIT_INDEX_FILE: path.join(tmp, 'index'),
+    GIT_OBJECT_DIRECTORY: path.join(tmp, 'objects'),
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: alternateEntry(objectsPath),
+  };
   try {
+    fs.mkdirSync(env.GIT_OBJECT_DIRECTORY);
     if (fs.existsSync(indexPath)) {
       fs.copyFileSync(indexPath, env.GIT_INDEX_FILE);
       // Git trusts an entry whose file is older than the index file itself ("racy git"): a copy made
@@ -45,4 +53,10 @@ export async function worktreeChanges(worktree: string, baseRef: string, keepOut
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** One entry of GIT_ALTERNATE_OBJECT_DIRECTORIES: C-quoted when it holds the list separator or a quote, as git reads it. */
+export function alternateEntry(dir: string): string {
+  if (!dir.includes(path.delimiter) && !dir.startsWith('"')) return dir;
+  return `"${dir.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { projects } from '../../db/schema';
+import { nextVersion, softDeletion } from '../../db/row-version';
 import type { PitwallDb } from '../../db/client';
 import { projectConfigSchema, type Project, type ProjectConfig } from '../../src-common/domain/project';
 import { formatZodError } from '../../src-common/format-zod-error';
@@ -42,7 +43,7 @@ export class ProjectService {
       // Re-adding a removed project revives its record (same id) with fresh settings.
       row = this.db
         .update(projects)
-        .set({ deletedAt: null, config: JSON.stringify(config), updatedAt: now, version: existing.version + 1 })
+        .set({ deletedAt: null, config: JSON.stringify(config), ...nextVersion(existing, now) })
         .where(eq(projects.id, existing.id))
         .returning()
         .get();
@@ -86,8 +87,7 @@ export class ProjectService {
       .set({
         name: changes.name ?? current.name,
         config: JSON.stringify(merged.data),
-        updatedAt: this.clock(),
-        version: current.version + 1,
+        ...nextVersion(current, this.clock()),
       })
       .where(eq(projects.id, id))
       .returning()
@@ -102,7 +102,7 @@ export class ProjectService {
     const now = this.clock();
     this.db
       .update(projects)
-      .set({ deletedAt: now, updatedAt: now, version: current.version + 1 })
+      .set(softDeletion(current, now))
       .where(eq(projects.id, id))
       .run();
     this.events.emit('projects:changed', { projectId: id });

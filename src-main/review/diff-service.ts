@@ -14,6 +14,9 @@ interface Watched {
   watcher: FSWatcher;
   timer: NodeJS.Timeout | null;
   lastUsed: number;
+  /** Settles once the watcher has read the folder (chokidar's `ready`), or was closed first. */
+  ready: Promise<void>;
+  settle: () => void;
 }
 
 /** Paths a diff never cares about: git's own files, and what the worktree's .gitignore ignores. */
@@ -58,7 +61,14 @@ export class DiffService implements Disposable {
     private readonly events: EventBus,
     private readonly debounceMs = 250,
     private readonly maxWatched = 16,
+    /** Told every path a watcher reports, before the debounce (diagnostics; tests check what is ignored). */
+    private readonly observe: (path: string) => void = () => {},
   ) {}
+
+  /** Settles once the worktree's watcher is live (a diff must have been read first), so a change after it is announced. */
+  async whenWatching(worktreeId: string): Promise<void> {
+    await this.watched.get(worktreeId)?.ready;
+  }
 
   async get(worktreeId: string): Promise<WorktreeDiff> {
     const wt = this.worktrees.get(worktreeId);
@@ -85,9 +95,18 @@ export class DiffService implements Disposable {
       const oldest = [...this.watched.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0];
       if (oldest) this.unwatch(oldest[0]);
     }
-    const watcher = watch(root, { ignored: ignoredPathTest(root), ignoreInitial: true, persistent: true });
-    const entry: Watched = { watcher, timer: null, lastUsed: Date.now() };
-    const changed = (): void => {
+    // A commit or a staging changes only git's files; a linked worktree keeps them outside it.
+    const gitDir = linkedGitDir(root);
+    const paths = gitDir ? [root, path.join(gitDir, 'index'), path.join(gitDir, 'HEAD')] : [root];
+    const watcher = watch(paths, { ignored: ignoredPathTest(root), ignoreInitial: true, persistent: true });
+    let settle = (): void => {};
+    const ready = new Promise<void>((resolve) => {
+      settle = resolve;
+      watcher.once('ready', resolve);
+    });
+    const entry: Watched = { watcher, timer: null, lastUsed: Date.now(), ready, settle };
+    const changed = (_event: string, changedPath: string): void => {
+      this.observe(changedPath);
       if (entry.timer) clearTimeout(entry.timer);
       entry.timer = setTimeout(() => {
         entry.timer = null;
@@ -95,9 +114,6 @@ export class DiffService implements Disposable {
       }, this.debounceMs);
     };
     watcher.on('all', changed);
-    // A commit or a staging changes only git's files; a linked worktree keeps them outside it.
-    const gitDir = linkedGitDir(root);
-    if (gitDir) watcher.add([path.join(gitDir, 'index'), path.join(gitDir, 'HEAD')]);
     watcher.on('error', () => this.unwatch(worktreeId));
     this.watched.set(worktreeId, entry);
   }
@@ -106,6 +122,7 @@ export class DiffService implements Disposable {
     const entry = this.watched.get(worktreeId);
     if (!entry) return;
     if (entry.timer) clearTimeout(entry.timer);
+    entry.settle();
     entry.watcher.close().catch((error: unknown) => console.error('[diff] closing a watcher failed', error));
     this.watched.delete(worktreeId);
   }

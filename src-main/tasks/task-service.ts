@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { and, asc, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { projects, sessions, tasks, verificationRuns, worktrees } from '../../db/schema';
+import { nextVersion } from '../../db/row-version';
 import { isFinished, type SessionStatus } from '../../src-common/domain/agent';
 import { COLUMN_WORDS, TASK_COLUMNS, type Task, type TaskColumn, type Verification } from '../../src-common/domain/task';
 import { newId } from '../../src-common/ids';
@@ -390,7 +391,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const done = this.clock();
     this.db
       .update(verificationRuns)
-      .set({ status: result.exitCode === 0 ? 'passed' : 'failed', exitCode: result.exitCode, durationMs: done - now, outputFile, outputTail: result.output.split('\n').slice(-40).join('\n').slice(-4000), updatedAt: done, version: run.version + 1 })
+      .set({ status: result.exitCode === 0 ? 'passed' : 'failed', exitCode: result.exitCode, durationMs: done - now, outputFile, outputTail: result.output.split('\n').slice(-40).join('\n').slice(-4000), ...nextVersion(run, done) })
       .where(eq(verificationRuns.id, run.id))
       .run();
     this.changed(this.row(taskId));
@@ -403,7 +404,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
   }
 
   private write(row: Row, changes: Partial<Row>): Row {
-    const next = this.db.update(tasks).set({ ...changes, updatedAt: this.clock(), version: row.version + 1 }).where(eq(tasks.id, row.id)).returning().get();
+    const next = this.db.update(tasks).set({ ...changes, ...nextVersion(row, this.clock()) }).where(eq(tasks.id, row.id)).returning().get();
     this.changed(next);
     return next;
   }
@@ -420,13 +421,19 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const names = new Map(projectIds.length ? this.db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, projectIds)).all().map((p) => [p.id, p.name]) : []);
     const branches = new Map(worktreeIds.length ? this.db.select({ id: worktrees.id, branch: worktrees.branch }).from(worktrees).where(inArray(worktrees.id, worktreeIds)).all().map((w) => [w.id, w.branch]) : []);
     const statuses = new Map(sessionIds.length ? this.db.select({ id: sessions.id, status: sessions.status }).from(sessions).where(inArray(sessions.id, sessionIds)).all().map((s) => [s.id, s.status]) : []);
-    // Each task's latest verification, in one query rather than one per task.
+    // Each task's latest verification, in one query rather than one per task, reading only the latest
+    // (the task + time index answers the max); runs started in the same millisecond resolve to one.
     const latestRun = new Map<string, RunRow>();
     const taskIds = rows.map((r) => r.id);
     if (taskIds.length > 0) {
-      for (const run of this.db.select().from(verificationRuns).where(inArray(verificationRuns.taskId, taskIds)).orderBy(desc(verificationRuns.createdAt)).all()) {
-        if (!latestRun.has(run.taskId)) latestRun.set(run.taskId, run);
-      }
+      const latestTime = sql`(SELECT max(v2.created_at) FROM verification_runs v2 WHERE v2.task_id = ${verificationRuns.taskId})`;
+      const runs = this.db
+        .select()
+        .from(verificationRuns)
+        .where(and(inArray(verificationRuns.taskId, taskIds), eq(verificationRuns.createdAt, latestTime)))
+        .all();
+      // Ids are UUIDv7, so the greater one of a tie was made later.
+      for (const run of runs) if ((latestRun.get(run.taskId)?.id ?? '') < run.id) latestRun.set(run.taskId, run);
     }
     return rows.map((r) => {
       const latest = latestRun.get(r.id);

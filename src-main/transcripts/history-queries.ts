@@ -10,6 +10,7 @@ import type {
   sessionQuerySchema,
   usageQuerySchema,
 } from '../../src-common/domain/transcript';
+import { SNIPPET_HIT_CLOSE, SNIPPET_HIT_OPEN } from '../../src-common/domain/transcript';
 import { AppError } from '../../src-common/result';
 
 type SessionQuery = z.output<typeof sessionQuerySchema>;
@@ -49,8 +50,6 @@ const SESSION_SELECT = `SELECT s.id, s.source, s.agent_kind, s.title, s.status, 
     (SELECT coalesce(sum(cache_write_tokens), 0) FROM usage_records WHERE session_id = s.id) AS cache_write
   FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
 
-const HIT_OPEN = '\u0001';
-const HIT_CLOSE = '\u0002';
 const TIMELINE_LIMIT = 5000;
 
 /** Turns what a person types into an FTS5 query: every word must appear (as a prefix for the last one). */
@@ -117,7 +116,7 @@ export class HistoryQueries {
     const inMessages = match
       ? (this.sqlite
           .prepare(
-            `SELECT m.id AS messageId, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+            `SELECT m.id AS messageId, snippet(messages_fts, 0, '${SNIPPET_HIT_OPEN}', '${SNIPPET_HIT_CLOSE}', '…', 16) AS snippet
              FROM messages_fts f JOIN messages m ON m.seq = f.rowid
              WHERE messages_fts MATCH @match AND m.session_id = @id ORDER BY m.sequence LIMIT 3`,
           )
@@ -129,7 +128,7 @@ export class HistoryQueries {
         ? (this.sqlite
             .prepare(
               `SELECT (SELECT t2.id FROM tool_calls t2 WHERE t2.session_id = t.session_id AND coalesce(t2.external_id, t2.id) = coalesce(t.external_id, t.id) ORDER BY t2.seq LIMIT 1) AS messageId,
-                 snippet(tool_calls_fts, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+                 snippet(tool_calls_fts, -1, '${SNIPPET_HIT_OPEN}', '${SNIPPET_HIT_CLOSE}', '…', 16) AS snippet
                FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid
                WHERE tool_calls_fts MATCH @match AND t.session_id = @id ORDER BY t.seq LIMIT 3`,
             )

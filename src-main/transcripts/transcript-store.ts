@@ -179,8 +179,9 @@ export class TranscriptStore {
       setState: s(`INSERT INTO transcript_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
       legacyCodex: s(`SELECT 1 FROM messages WHERE session_id = @id AND external_id GLOB 'line-*'
         UNION ALL SELECT 1 FROM tool_calls WHERE session_id = @id AND external_id GLOB 'line-*'
-        UNION ALL SELECT 1 FROM usage_records WHERE key GLOB @usage LIMIT 1`),
-      legacyCodexUsage: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain FROM usage_records WHERE key GLOB ?`),
+        UNION ALL SELECT 1 FROM usage_records WHERE key >= @from AND key < @to LIMIT 1`),
+      // A key range rather than GLOB with a parameter, which SQLite cannot look up in the key's index.
+      legacyCodexUsage: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain FROM usage_records WHERE key >= @from AND key < @to`),
       dropLegacyMessages: s(`DELETE FROM messages WHERE session_id = ? AND external_id GLOB 'line-*'`),
       dropLegacyTools: s(`DELETE FROM tool_calls WHERE session_id = ? AND external_id GLOB 'line-*'`),
     };
@@ -384,8 +385,9 @@ export class TranscriptStore {
   private dropLegacyCodexRows(row: SessionRow): void {
     if (this.legacyChecked.has(row.id)) return;
     this.legacyChecked.add(row.id);
-    const usage = `codex:${row.external_id ?? ''}@*`;
-    if (!this.stmts.legacyCodex.get({ id: row.id, usage })) return;
+    // Every key that starts `codex:<id>@` ('A' is the character after '@').
+    const usage = { from: `codex:${row.external_id ?? ''}@`, to: `codex:${row.external_id ?? ''}A` };
+    if (!this.stmts.legacyCodex.get({ id: row.id, ...usage })) return;
     this.stmts.dropLegacyMessages.run(row.id);
     this.stmts.dropLegacyTools.run(row.id);
     for (const old of this.stmts.legacyCodexUsage.all(usage) as UsageRow[]) {

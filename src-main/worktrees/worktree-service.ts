@@ -3,6 +3,7 @@ import path from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { worktrees } from '../../db/schema';
+import { nextVersion } from '../../db/row-version';
 import type { Project } from '../../src-common/domain/project';
 import { WORKTREE_STATUSES, type Worktree, type WorktreeGitStatus, type WorktreeStatus } from '../../src-common/domain/worktree';
 import { newId } from '../../src-common/ids';
@@ -160,7 +161,9 @@ export class WorktreeService implements Disposable {
     try {
       entries = await listWorktrees(project.path);
     } catch {
-      entries = [];
+      // Git could not answer (a lock, a broken config, a repository being moved): that says nothing
+      // about the worktrees, so they keep the status they had rather than all turning `missing`.
+      return Promise.all(this.rowsOf(project.id).map(async (row) => this.toWorktree(row, row.status === 'active' ? await this.safeStatus(row) : null)));
     }
     const mainPath = realpathOr(project.path);
     const byPath = new Map(entries.filter((e) => realpathOr(e.path) !== mainPath && !e.bare).map((e) => [realpathOr(e.path), e]));
@@ -329,7 +332,7 @@ export class WorktreeService implements Disposable {
   private update(row: WorktreeRow, changes: Partial<WorktreeRow>): WorktreeRow {
     const next = this.db
       .update(worktrees)
-      .set({ ...changes, updatedAt: this.clock(), version: row.version + 1 })
+      .set({ ...changes, ...nextVersion(row, this.clock()) })
       .where(eq(worktrees.id, row.id))
       .returning()
       .get();

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SessionSummary, TranscriptScanProgress } from '../../src-common/domain/transcript';
+import { snippetParts, type SessionSummary, type TranscriptScanProgress } from '../../src-common/domain/transcript';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
 import { formatTime } from '../format';
@@ -10,14 +10,11 @@ import { SessionTimeline, formatTokens } from './session-timeline';
 const SOURCE_LABELS: Record<string, string> = { launched: 'Pitwall', 'claude-code': 'Claude Code files', codex: 'Codex files', 'vscode-copilot': 'VS Code', gemini: 'Gemini CLI files' };
 const AGENT_LABELS: Record<string, string> = { 'claude-code': 'Claude Code', codex: 'Codex', copilot: 'Copilot', gemini: 'Gemini', aider: 'Aider', shell: 'Shell' };
 
-/** Text with the search hits (between \u0001 and \u0002) marked. */
+/** Text with the search hits marked. */
 function Snippet({ text }: { text: string }) {
-  const open = String.fromCharCode(1);
-  const close = String.fromCharCode(2);
-  const parts = text.split(new RegExp(`(${open}[^${close}]*${close})`));
   return (
     <span className="snippet">
-      {parts.map((p, i) => (p.startsWith(open) ? <mark key={i}>{p.slice(1, -1)}</mark> : <span key={i}>{p}</span>))}
+      {snippetParts(text).map((p, i) => (p.hit ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
     </span>
   );
 }

@@ -3,6 +3,7 @@ import type { SessionServiceOptions } from '../../src-main/agents/session-servic
 import { createApp, type App } from '../../src-main/app';
 import type { AppConfig } from '../../src-main/config';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
+import { assertPrivateHome } from './private-home';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
 import { scanLaunchFromSource } from './scan-launch';
 import { tempDir } from './temp-dir';
@@ -17,6 +18,7 @@ export function makeTestApp(
   extra: Partial<Omit<AppConfig, 'sessionOptions'>> & { sessionOptions?: SessionServiceOptions } = {},
 ): App {
   const { sessionOptions, ...rest } = extra;
+  assertPrivateHome(env.HOME);
   return createApp({
     dataDir,
     migrationsDir: MIGRATIONS_DIR,

@@ -8,7 +8,9 @@ import { makeRepo } from '../helpers/git-repo';
 import { ptyHostLaunchFromSource } from '../helpers/pty-host-launch';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { MIGRATIONS_DIR } from '../helpers/test-app';
-import { value } from '../helpers/wait';
+import { poller, value } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 10_000, intervalMs: 20 });
 
 let app: App | null = null;
 afterEach(async () => {
@@ -27,6 +29,8 @@ async function setup(approvalTimeoutMs?: number) {
     version: 'test',
     ptyHostLaunch: ptyHostLaunchFromSource,
     sessionOptions: { baseEnv: { ...process.env, HOME: dataDir }, stopGraceMs: 300 },
+    // No chat-session folders: this test is about the queue.
+    transcriptRoots: [],
     ...(approvalTimeoutMs ? { approvalTimeoutMs } : {}),
   });
   await app.ready;
@@ -39,12 +43,7 @@ async function setup(approvalTimeoutMs?: number) {
 }
 
 async function firstPending(): Promise<Approval> {
-  for (let i = 0; i < 100; i++) {
-    const pending = value<Approval[]>(await app!.router.dispatch('approvals:list', { status: 'pending' }));
-    if (pending[0]) return pending[0];
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no pending approval');
+  return until(async () => value<Approval[]>(await app!.router.dispatch('approvals:list', { status: 'pending' }))[0], 'a pending approval');
 }
 
 describe('the approval queue', () => {
@@ -104,7 +103,7 @@ describe('the approval queue', () => {
     const pending = await firstPending();
     // The core goes away with the call unanswered (the agent runs on); nothing will ask it again.
     await app!.dispose();
-    app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, shell: 'headless', version: 'test', ptyHostLaunch: ptyHostLaunchFromSource, sessionOptions: { baseEnv: { ...process.env, HOME: dataDir } } });
+    app = createApp({ dataDir, migrationsDir: MIGRATIONS_DIR, shell: 'headless', version: 'test', ptyHostLaunch: ptyHostLaunchFromSource, sessionOptions: { baseEnv: { ...process.env, HOME: dataDir } }, transcriptRoots: [] });
     await app.ready;
     const [after] = value<Approval[]>(await app.router.dispatch('approvals:list', {}));
     expect(after).toMatchObject({ id: pending.id, status: 'expired', decidedBy: 'pitwall', reason: expect.stringContaining('nothing waits for this decision') });

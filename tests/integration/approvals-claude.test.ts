@@ -60,11 +60,11 @@ describe.each(['http', 'command'] as const)('approvals with the real Claude Code
     const { repo, session, screen } = await startAgent(transport);
     const bash = await pending('Bash');
     expect(bash).toMatchObject({ sessionId: session.id, preview: '$ echo bash-ran > bash.txt', status: 'pending' });
-    // The agent is waiting: nothing ran yet.
-    await new Promise((r) => setTimeout(r, 500));
+    // The agent is waiting: nothing ran yet, and what runs runs after the decision (its file is no older).
     expect(fs.existsSync(path.join(repo, 'bash.txt'))).toBe(false);
-    value(await app!.router.dispatch('approvals:decide', { id: bash.id, decision: 'allow' }));
+    const allowed = value<Approval>(await app!.router.dispatch('approvals:decide', { id: bash.id, decision: 'allow' }));
     await until(() => fs.existsSync(path.join(repo, 'bash.txt')), 'bash.txt');
+    expect(Math.ceil(fs.statSync(path.join(repo, 'bash.txt')).mtimeMs)).toBeGreaterThanOrEqual(allowed.decidedAt!);
 
     const write = await pending('Write');
     expect(write.preview).toContain('hello from the agent');

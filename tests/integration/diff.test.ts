@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { worktreeChanges } from '../../src-main/git/diff';
+import { DiffService } from '../../src-main/review/diff-service';
 import { git, makeRepo, write } from '../helpers/git-repo';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { poller } from '../helpers/wait';
+
+const until = poller({ timeoutMs: 20_000, intervalMs: 25 });
 
 afterAll(removeTempDirs);
 
@@ -68,6 +72,29 @@ describe('worktree diff against its base', () => {
     expect(files.some((f) => f.newPath === 'base-only.txt' || f.newPath === 'ignored.log')).toBe(false);
     // Reading the diff changed nothing in the worktree or its index.
     expect(git(wt, 'status', '--porcelain')).toBe(indexBefore);
+  });
+
+  it('leaves the repository\'s object store as it was after a hundred refreshes of changing files', async () => {
+    const repo = makeRepo();
+    write(repo, 'tracked.txt', 'one\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '--quiet', '-m', 'base');
+    const wt = path.join(tempDir('pitwall-wt-'), 'objects');
+    git(repo, 'worktree', 'add', '--quiet', '-b', 'objects', wt, 'main');
+    const countObjects = (): string => git(repo, 'count-objects', '-v');
+    const before = countObjects();
+    for (let i = 0; i < 100; i++) {
+      // New contents every time, so each refresh has blobs git has never seen.
+      write(wt, 'tracked.txt', `edit ${i}\n`);
+      write(wt, 'untracked.txt', `new file ${i}\n`);
+      const { files } = await worktreeChanges(wt, 'main');
+      expect(files.map((f) => [f.newPath, f.additions])).toEqual([
+        ['tracked.txt', 1],
+        ['untracked.txt', 1],
+      ]);
+    }
+    expect(countObjects()).toBe(before);
+    expect(git(wt, 'count-objects', '-v')).toBe(before);
   });
 
   it('matches git diff --numstat line counts on a larger change', async () => {
@@ -204,28 +231,34 @@ describe('live diffs', () => {
       git(repo, 'commit', '--quiet', '-m', 'ignore logs');
       const project = await app.projects.add(repo);
       const wt = await app.worktrees.create({ projectId: project.id, branch: 'live' });
-      const first = await app.router.dispatch('diffs:get', { worktreeId: wt.id });
-      expect(first).toMatchObject({ ok: true, value: { files: [], additions: 0 } });
-      let changes = 0;
-      app.events.on('diffs:changed', (p) => {
-        if (p.worktreeId === wt.id) changes++;
-      });
-      const waitFor = async (n: number) => {
-        for (let i = 0; i < 100 && changes < n; i++) await new Promise((r) => setTimeout(r, 50));
-        expect(changes).toBeGreaterThanOrEqual(n);
-      };
-      await new Promise((r) => setTimeout(r, 300));
-      write(wt.path, 'agent.txt', 'written by the agent\n');
-      await waitFor(1);
-      const second = await app.router.dispatch('diffs:get', { worktreeId: wt.id });
-      expect(second.ok && (second.value as { files: { newPath: string }[] }).files.map((f) => f.newPath)).toEqual(['agent.txt']);
-      const afterWrite = changes;
-      write(wt.path, 'logs/noise.log', 'ignored\n');
-      await new Promise((r) => setTimeout(r, 800));
-      expect(changes).toBe(afterWrite);
-      git(wt.path, 'add', 'agent.txt');
-      git(wt.path, 'commit', '--quiet', '-m', 'agent work');
-      await waitFor(afterWrite + 1);
+      const seen: string[] = [];
+      const diffs = new DiffService(app.worktrees, app.events, 100, 16, (p) => seen.push(p));
+      try {
+        const first = await diffs.get(wt.id);
+        expect(first).toMatchObject({ files: [], additions: 0 });
+        let changes = 0;
+        app.events.on('diffs:changed', (p) => {
+          if (p.worktreeId === wt.id) changes++;
+        });
+        await diffs.whenWatching(wt.id);
+        write(wt.path, 'agent.txt', 'written by the agent\n');
+        await until(() => changes >= 1, 'a change after the file write');
+        const second = await diffs.get(wt.id);
+        expect(second.files.map((f) => f.newPath)).toEqual(['agent.txt']);
+        // The ignored write comes first, a tracked one after it: once the watcher reports the
+        // second, it has passed the first, so an ignored path that got through would be in `seen`.
+        write(wt.path, 'logs/noise.log', 'ignored\n');
+        write(wt.path, 'after-the-log.txt', 'not ignored\n');
+        await until(() => seen.some((p) => p.endsWith('after-the-log.txt')), 'the watcher to report the file written after the ignored one');
+        expect(seen.filter((p) => p.includes(`${path.sep}logs`))).toEqual([]);
+        const beforeCommit = changes;
+        const seenBeforeCommit = seen.length;
+        git(wt.path, 'add', 'agent.txt');
+        git(wt.path, 'commit', '--quiet', '-m', 'agent work');
+        await until(() => seen.length > seenBeforeCommit && changes > beforeCommit, 'a change after the commit');
+      } finally {
+        await diffs.dispose();
+      }
     } finally {
       await app.dispose();
     }

@@ -249,4 +249,25 @@ describe('transcript migrations', () => {
     expect(match('capacitor')).toEqual(['t2']);
     upgraded.close();
   });
+
+  it('0012 adds the hot-query indexes to a file with rows, keeping them, and the index over History\'s order matches its expression', () => {
+    const { file, handle } = migratedTo('0011_profile_prompt_mode');
+    const { sqlite } = handle;
+    sqlite.prepare(`INSERT INTO projects (id, created_at, updated_at, name, path, config) VALUES ('p1', 1, 1, 'demo', '/tmp/demo', '{"baseBranch":"main"}')`).run();
+    sqlite.prepare(`INSERT INTO tasks (id, created_at, updated_at, project_id, title, "column", position) VALUES ('t1', 1, 1, 'p1', 'Task', 'backlog', 0)`).run();
+    sqlite.prepare(`INSERT INTO verification_runs (id, created_at, updated_at, task_id, command, status) VALUES ('v1', 5, 5, 't1', 'npm test', 'passed')`).run();
+    const session = sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status, external_id, started_at, ended_at) VALUES (?, ?, ?, 'claude-code', 'claude-code', 'recorded', ?, ?, ?)`);
+    session.run('s1', 10, 10, 'ext-1', null, null);
+    session.run('s2', 20, 20, 'ext-2', 30, 40);
+    handle.close();
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag.endsWith('_hot_query_indexes')) + 1) });
+    const indexes = (upgraded.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['sessions_external_idx', 'sessions_status_idx', 'sessions_recent_idx', 'approvals_created_idx', 'verification_runs_task_created_idx']));
+    expect(indexes).not.toContain('verification_runs_task_idx');
+    const plan = (sql: string) => (upgraded.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan(`SELECT id FROM sessions s WHERE s.deleted_at IS NULL ORDER BY coalesce(s.ended_at, s.started_at, s.created_at) DESC LIMIT 5`)).toBe('SCAN s USING INDEX sessions_recent_idx');
+    expect(upgraded.sqlite.prepare(`SELECT id FROM sessions ORDER BY coalesce(ended_at, started_at, created_at) DESC`).all()).toEqual([{ id: 's2' }, { id: 's1' }]);
+    expect(upgraded.sqlite.prepare(`SELECT id FROM verification_runs WHERE task_id = 't1'`).all()).toEqual([{ id: 'v1' }]);
+    upgraded.close();
+  });
 });

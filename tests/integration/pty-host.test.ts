@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtyHostClient } from '../../src-main/agents/pty-host-client';
 import { descendants } from '../../src-main/agents/pty-host/kill-tree';
 import type { SpawnSpec } from '../../src-main/agents/pty-host/protocol';
+import { processState, waitUntilGone } from '../helpers/processes';
 import { ptyHostLaunchFromSource } from '../helpers/pty-host-launch';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 
@@ -52,16 +52,6 @@ function collect(client: PtyHostClient, sessionId: string) {
   return { chunks, text, until, exited: () => exit, bytes: () => chunks.reduce((n, c) => n + c.length, 0) };
 }
 
-/** Resolves once `pid` is gone or a zombie (killed, waiting to be reaped); fails after 5 s. */
-async function waitUntilGone(pid: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const state = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : undefined;
-    if (state === undefined || state === 'Z') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`pid ${pid} is still alive: ${execFileSync('ps', ['-o', 'pid,stat,cmd', '-p', String(pid)]).toString()}`);
-}
-
 beforeEach(() => {
   dir = tempDir('pitwall-pty-');
   socketPath = path.join(dir, 'run', 'pty.sock');
@@ -73,7 +63,9 @@ afterEach(async () => {
 });
 afterAll(removeTempDirs);
 
-describe('pty host', () => {
+// Every test here drives POSIX programs (/bin/sh, cat, stty, tput) through the pty, and the process
+// checks go through `ps`: they run on Linux and macOS. Windows' ConPTY needs its own programs.
+describe.skipIf(process.platform === 'win32')('pty host (POSIX programs; Windows has no /bin/sh)', () => {
   it('runs a shell that echoes what is typed', async () => {
     const client = newClient();
     const out = collect(client, 's1');
@@ -137,9 +129,10 @@ describe('pty host', () => {
     await out.until(() => out.text().includes('started'));
     const tree = descendants(session.pid);
     expect(tree.length).toBeGreaterThanOrEqual(1);
+    expect([session.pid, ...tree].map(processState)).toEqual([session.pid, ...tree].map(() => 'alive'));
     await client.kill('stubborn', 500);
     await out.until(() => out.exited() !== null, 10_000);
-    for (const pid of [session.pid, ...tree]) await waitUntilGone(pid);
+    await waitUntilGone([session.pid, ...tree]);
   });
 
   it('keeps sessions running across a reconnect and replays their scrollback', async () => {

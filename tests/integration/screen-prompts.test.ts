@@ -21,6 +21,8 @@ printf "Run shell command? (Y)es/(N)o/(D)on't ask again [Yes]: "
 read answer
 echo "answer=[$answer]"
 if [ "$answer" = "y" ]; then touch ran.txt; fi
+read next
+echo "next=[$next]"
 sleep 30
 `;
 
@@ -72,8 +74,11 @@ describe('permission prompts read off the screen (Aider)', () => {
     await until(() => screen().includes('answer=[n]'), 'n typed by the person');
     const after = value<Approval[]>(await app!.router.dispatch('approvals:list', {}));
     expect(after.find((a) => a.id === pending.id)).toMatchObject({ status: 'cancelled', reason: 'Answered in the terminal' });
-    // Nothing else was typed on the person's behalf.
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing else was typed on the person's behalf: the next line the stand-in reads is the one
+    // typed after the answer showed, so anything Pitwall typed after the person would precede it.
+    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: 'after\r' }));
+    await until(() => screen().includes('next=['), 'the next line read');
+    expect(screen()).toContain('next=[after]');
     expect(screen().match(/answer=/g)).toHaveLength(1);
   });
 });

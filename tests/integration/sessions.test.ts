@@ -5,6 +5,7 @@ import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
+import { processState, waitUntilGone } from '../helpers/processes';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
@@ -106,15 +107,22 @@ describe('sessions', () => {
     expect(value<Session>(await app.router.dispatch('sessions:stop', { sessionId: third.id })).status).toBe('stopped');
   });
 
-  it('stop a session whose process tree ignores SIGTERM', async () => {
+  it('stop a session whose process tree ignores SIGTERM, leaving none of its processes running', async () => {
     const app = newApp();
-    const { project, profile } = await setup(app, '/bin/sh', ['-c', 'trap "" TERM; sh -c \'trap "" TERM; sleep 60\' & echo ready; wait']);
+    // Three processes, each ignoring SIGTERM: the agent's shell, a shell it started, and that one's sleep.
+    const script = `trap "" TERM; sh -c 'trap "" TERM; sleep 60 & echo "sleeper $!"; wait' & echo "inner $!"; echo "outer $$"; wait`;
+    const { project, profile } = await setup(app, '/bin/sh', ['-c', script]);
     let id: string | undefined;
     const text = output(app, () => id);
     id = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id })).id;
-    await until(() => text().includes('ready'), 'ready');
+    const pids = await until(() => {
+      const found = ['outer', 'inner', 'sleeper'].map((name) => Number(new RegExp(`${name} (\\d+)`).exec(text())?.[1] ?? 0));
+      return found.every((pid) => pid > 0) ? found : null;
+    }, 'the three pids');
+    expect(pids.map(processState)).toEqual(['alive', 'alive', 'alive']);
     const stopped = value<Session>(await app.router.dispatch('sessions:stop', { sessionId: id }));
     expect(stopped.status).toBe('stopped');
+    await waitUntilGone(pids);
   });
 
   it('start in a new worktree on its own branch', async () => {

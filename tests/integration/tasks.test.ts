@@ -159,6 +159,7 @@ describe('pull requests instead of a local merge', () => {
       ptyHostLaunch: ptyHostLaunchFromSource,
       searchPath: `${bin}:${process.env.PATH}`,
       sessionOptions: { baseEnv: { ...process.env, HOME: dataDir }, stopGraceMs: 300 },
+      transcriptRoots: [],
     });
     await app.ready;
     const repo = makeRepo('site');

@@ -246,13 +246,32 @@ describe('worktrees', () => {
   it('emits worktrees:changed as a worktree moves from creating to active', async () => {
     const repo = makeRepo();
     const project = await addProject(repo);
-    const seen: string[] = [];
+    const statuses: string[] = [];
     const sub = app.events.on('worktrees:changed', (p) => {
-      const row = app.worktrees && p.worktreeId ? p.worktreeId : null;
-      if (row) seen.push(row);
+      // The status as it is when the event is announced, which is what a listener reading it would see.
+      if (p.worktreeId) statuses.push(`${p.worktreeId}:${app.worktrees.get(p.worktreeId).status}`);
     });
     const wt = await create(project.id, 'evented');
     sub.dispose();
-    expect(seen.filter((id) => id === wt.id).length).toBeGreaterThanOrEqual(2);
+    const mine = statuses.filter((s) => s.startsWith(`${wt.id}:`)).map((s) => s.slice(wt.id.length + 1));
+    expect(mine[0]).toBe('creating');
+    expect(mine.at(-1)).toBe('active');
+    expect(mine.indexOf('active')).toBeGreaterThan(mine.lastIndexOf('creating'));
+  });
+
+  it('keeps worktrees as they were when git cannot list them, instead of marking them all missing', async () => {
+    const repo = makeRepo();
+    const project = await addProject(repo);
+    const wt = await create(project.id, 'listed');
+    expect((await list(project.id)).find((w) => w.id === wt.id)).toMatchObject({ status: 'active' });
+    const config = path.join(repo, '.git', 'config');
+    const good = fs.readFileSync(config, 'utf8');
+    // A config git refuses to read makes every git command in the repository fail, `worktree list` among them.
+    fs.appendFileSync(config, '[broken\n');
+    expect(() => git(repo, 'worktree', 'list')).toThrow();
+    expect((await list(project.id)).find((w) => w.id === wt.id)).toMatchObject({ status: 'active' });
+    fs.writeFileSync(config, good);
+    expect((await list(project.id)).find((w) => w.id === wt.id)).toMatchObject({ status: 'active' });
+    expect(app.worktrees.get(wt.id).status).toBe('active');
   });
 });

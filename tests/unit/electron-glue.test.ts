@@ -94,10 +94,19 @@ describe('menu and native modules', () => {
     expect(menuTemplate('darwin')[0]!.label).toBe('Pitwall');
   });
 
-  it('load native modules built for Electron from their own folder when present', () => {
-    const present = new Set(['/app/.native/electron-39.0.0/better_sqlite3.node', '/app/.native/electron-39.0.0/node-pty/package.json']);
-    expect(electronSqliteBinding('/app', '39.0.0', (p) => present.has(p))).toBe('/app/.native/electron-39.0.0/better_sqlite3.node');
-    expect(electronSqliteBinding('/app', '40.0.0', (p) => present.has(p))).toBeUndefined();
-    expect(electronNodePtyPath('/app', '39.0.0', (p) => present.has(p))).toBe('/app/.native/electron-39.0.0/node-pty');
+  it('load native modules built for Electron from their own folder when present, keyed on Electron, the module, platform and arch', () => {
+    const target = { electronVersion: '39.0.0', platform: 'linux', arch: 'x64' };
+    const versions = (_root: string, name: string) => (name === 'better-sqlite3' ? '12.11.1' : '1.1.0');
+    const present = new Set([
+      '/app/.native/electron-39.0.0-linux-x64/better-sqlite3-12.11.1/build/Release/better_sqlite3.node',
+      '/app/.native/electron-39.0.0-linux-x64/node-pty-1.1.0/package.json',
+    ]);
+    const exists = (p: string) => present.has(p);
+    expect(electronSqliteBinding('/app', target, exists, versions)).toBe('/app/.native/electron-39.0.0-linux-x64/better-sqlite3-12.11.1/build/Release/better_sqlite3.node');
+    expect(electronNodePtyPath('/app', target, exists, versions)).toBe('/app/.native/electron-39.0.0-linux-x64/node-pty-1.1.0');
+    expect(electronSqliteBinding('/app', { ...target, electronVersion: '40.0.0' }, exists, versions)).toBeUndefined();
+    expect(electronSqliteBinding('/app', { ...target, arch: 'arm64' }, exists, versions)).toBeUndefined();
+    expect(electronSqliteBinding('/app', target, exists, () => '12.12.0')).toBeUndefined();
+    expect(electronSqliteBinding('/app', target, exists, () => null)).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nextVersion, softDeletion } from '../../db/row-version';
+import { SNIPPET_HIT_CLOSE, SNIPPET_HIT_OPEN, snippetParts } from '../../src-common/domain/transcript';
 import { isUuid, newId } from '../../src-common/ids';
 import { argValue, defaultDataDir, resolveDataDir } from '../../src-main/config';
 import { parseWorktreeList } from '../../src-main/git/worktree';
@@ -8,13 +10,13 @@ import { folderNameFor } from '../../src-main/projects/project-service';
 import { assertInside, folderForBranch, worktreePathFor } from '../../src-main/worktrees/worktree-paths';
 
 describe('ids', () => {
-  it('are UUIDv7 and sort by creation time', async () => {
-    const a = newId();
-    await new Promise((r) => setTimeout(r, 2));
-    const b = newId();
-    expect(isUuid(a)).toBe(true);
-    expect(a[14]).toBe('7');
-    expect(a < b).toBe(true);
+  it('are UUIDv7 and sort by creation time, within one millisecond too', () => {
+    // Thousands in a row span several milliseconds and share many: each must sort after the one before.
+    const ids = Array.from({ length: 5000 }, () => newId());
+    expect(ids.every(isUuid)).toBe(true);
+    expect(ids[0]![14]).toBe('7');
+    expect(ids.every((id, i) => i === 0 || ids[i - 1]! < id)).toBe(true);
+    expect(new Set(ids.map((id) => id.slice(0, 13))).size).toBeGreaterThan(1);
   });
 });
 
@@ -86,5 +88,30 @@ describe('token comparison', () => {
     expect(tokensEqual('secret', 'secret ')).toBe(false);
     expect(tokensEqual('secret', '')).toBe(false);
     expect(tokensEqual('secret', undefined)).toBe(false);
+  });
+});
+
+describe('search snippets', () => {
+  it('are cut into plain runs and hits by the markers the core writes, stray markers dropped', () => {
+    const o = SNIPPET_HIT_OPEN;
+    const c = SNIPPET_HIT_CLOSE;
+    expect(snippetParts(`…the ${o}flux${c} and the ${o}capacitor${c}…`)).toEqual([
+      { text: '…the ', hit: false },
+      { text: 'flux', hit: true },
+      { text: ' and the ', hit: false },
+      { text: 'capacitor', hit: true },
+      { text: '…', hit: false },
+    ]);
+    expect(snippetParts(`${o}whole${c}`)).toEqual([{ text: 'whole', hit: true }]);
+    expect(snippetParts(`cut ${o}off`)).toEqual([{ text: 'cut off', hit: false }]);
+    expect(snippetParts(`a${c}b`)).toEqual([{ text: 'ab', hit: false }]);
+    expect(snippetParts('')).toEqual([]);
+  });
+});
+
+describe('row versions', () => {
+  it('move on by one with the time of the change, for updates and soft deletes alike', () => {
+    expect(nextVersion({ version: 4 }, 1000)).toEqual({ version: 5, updatedAt: 1000 });
+    expect(softDeletion({ version: 1 }, 2000)).toEqual({ version: 2, updatedAt: 2000, deletedAt: 2000 });
   });
 });
