@@ -60,6 +60,8 @@ export class TaskService implements Disposable {
   private readonly landings: LandingJournal;
   private recovering: Promise<void> | null = null;
   private disposed = false;
+  /** Aborted on dispose: a verify command still running is killed, and left `running` for the next start's sweep to redo. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: PitwallDb,
@@ -383,7 +385,8 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const now = this.clock();
     const run = this.db.insert(verificationRuns).values({ id: newId(), createdAt: now, updatedAt: now, taskId, command, status: 'running' }).returning().get();
     this.changed(this.row(taskId));
-    const result = await runScript(command, cwd);
+    const result = await runScript(command, cwd, undefined, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
     ensurePrivateDir(this.verificationDir);
     const outputFile = path.join(this.verificationDir, `${run.id}.log`);
     writePrivateFile(outputFile, result.output);
@@ -463,6 +466,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stopping.abort();
     await this.store.dispose();
     await this.recovering;
     // A verify command or a merge under way finishes its write before the database closes.
