@@ -13,7 +13,7 @@ import type { EventBus } from '../events/event-bus';
 import { gitProbe } from '../git/git';
 import { listWorktrees } from '../git/worktree';
 import { githubRemote, pushBranch } from '../git/github';
-import { commitAll, landBranch, mergeTree, type MergeStrategy } from '../git/merge';
+import { commitAll, landBranch, mergeTree, removeScratchCheckouts, type MergeStrategy } from '../git/merge';
 import { resolveCommand } from '../agents/command-resolver';
 import type { UserEnvironment } from '../agents/user-environment';
 import { execFile } from 'node:child_process';
@@ -266,6 +266,8 @@ export class TaskService implements Disposable {
       this.landings.end(landing.taskId);
       return;
     }
+    // Where the base was checked out nowhere, the merge happened in a scratch checkout: it goes either way.
+    await removeScratchCheckouts(landing.repo, landing.base);
     const now = await gitProbe(landing.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${landing.base}^{commit}`]);
     const expected = await mergeTree(landing.repo, landing.baseBefore, landing.branch).catch(() => null);
     let landed = false;

@@ -83,9 +83,13 @@ describe('the gate after the core was killed', () => {
     expect(fs.readFileSync(runs!, 'utf8').trim().split('\n')).toEqual(['run', 'run']);
   });
 
-  it('finishes a merge git had made before the task recorded it: merged once, worktree removed', async () => {
+  it.each([
+    ['in the checkout holding main', false],
+    ['in a scratch checkout (main is checked out nowhere)', true],
+  ])('finishes a merge git had made before the task recorded it (%s): merged once, worktree removed', async (_where, elsewhere) => {
     const dataDir = tempDir('pitwall-data-');
     const repo = makeRepo('crash-merge');
+    if (elsewhere) git(repo, 'checkout', '-q', '-b', 'elsewhere');
     const marker = path.join(tempDir('merge-'), 'merged');
     // git runs post-merge after the merge commit exists: the core is killed right there.
     const hook = path.join(repo, '.git', 'hooks', 'post-merge');
@@ -116,6 +120,8 @@ describe('the gate after the core was killed', () => {
     expect(git(repo, 'rev-list', '--count', `${baseBefore}..main`)).toBe('2');
     expect(git(repo, 'show', 'main:hello.txt')).toBe('# hello');
     expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain(worktreePath);
+    // No scratch checkout is left registered.
+    expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain('pitwall-land-');
     expect(fs.readdirSync(path.join(dataDir, 'landing'))).toEqual([]);
   });
 
