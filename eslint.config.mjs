@@ -45,14 +45,18 @@ export default tseslint.config(
   },
   {
     // In the core and the pty host `void` is no excuse either: a rejection there must end in a
-    // catch that says what failed, not in the process-wide handler.
+    // catch that says what failed, not in the process-wide handler. Nor may an async function be
+    // handed to something that ignores its promise (an event listener, a timer).
     files: ['src-main/**/*.ts'],
-    rules: { '@typescript-eslint/no-floating-promises': ['error', { checkThenables: true, ignoreVoid: false }] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { checkThenables: true, ignoreVoid: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+    rules: { ...reactHooks.configs.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['**/*.cjs', 'resources/hook'],

@@ -6,6 +6,23 @@ import { gitExec, gitFailureReason, gitOutput, gitProbe, gitRaw } from './git';
 import { excludePathspecs } from './untracked';
 import { listWorktrees, removeWorktree } from './worktree';
 
+const SCRATCH_PREFIX = 'pitwall-land-';
+
+/** True for the scratch checkout {@link landBranch} makes when the base is checked out nowhere. */
+function isScratchCheckout(checkout: string): boolean {
+  return path.basename(checkout) === 'base' && path.basename(path.dirname(checkout)).startsWith(SCRATCH_PREFIX);
+}
+
+/** Removes scratch checkouts of `base` a crash left behind (registered in git, in a temp folder), with their folders. */
+export async function removeScratchCheckouts(repo: string, base: string): Promise<void> {
+  for (const entry of await listWorktrees(repo).catch(() => [])) {
+    if (entry.branch !== base || !isScratchCheckout(entry.path)) continue;
+    await removeWorktree(repo, entry.path, true).catch(() => undefined);
+    fs.rmSync(path.dirname(entry.path), { recursive: true, force: true });
+  }
+  await gitProbe(repo, ['worktree', 'prune']);
+}
+
 /** How an approved branch lands on its base. */
 export type MergeStrategy = 'merge' | 'squash' | 'rebase';
 
@@ -107,7 +124,7 @@ export async function landBranch(options: LandOptions): Promise<string> {
     }
     checkout = holder.path;
   } else {
-    scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-land-')), 'base');
+    scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX)), 'base');
     await gitRaw(repo, ['worktree', 'add', '--quiet', '--', scratch, base]);
     checkout = scratch;
   }

@@ -14,7 +14,7 @@ import type { EventBus } from '../events/event-bus';
 import { gitProbe } from '../git/git';
 import { listWorktrees } from '../git/worktree';
 import { githubRemote, pushBranch } from '../git/github';
-import { commitAll, landBranch, mergeTree, type MergeStrategy } from '../git/merge';
+import { commitAll, landBranch, mergeTree, removeScratchCheckouts, type MergeStrategy } from '../git/merge';
 import { resolveCommand } from '../agents/command-resolver';
 import type { UserEnvironment } from '../agents/user-environment';
 import { execFile } from 'node:child_process';
@@ -61,6 +61,8 @@ export class TaskService implements Disposable {
   private readonly landings: LandingJournal;
   private recovering: Promise<void> | null = null;
   private disposed = false;
+  /** Aborted on dispose: a verify command still running is killed, and left `running` for the next start's sweep to redo. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: PitwallDb,
@@ -265,6 +267,8 @@ export class TaskService implements Disposable {
       this.landings.end(landing.taskId);
       return;
     }
+    // Where the base was checked out nowhere, the merge happened in a scratch checkout: it goes either way.
+    await removeScratchCheckouts(landing.repo, landing.base);
     const now = await gitProbe(landing.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${landing.base}^{commit}`]);
     const expected = await mergeTree(landing.repo, landing.baseBefore, landing.branch).catch(() => null);
     let landed = false;
@@ -384,7 +388,8 @@ Opened from Pitwall (task ${row.id}).`.trim();
     const now = this.clock();
     const run = this.db.insert(verificationRuns).values({ id: newId(), createdAt: now, updatedAt: now, taskId, command, status: 'running' }).returning().get();
     this.changed(this.row(taskId));
-    const result = await runScript(command, cwd);
+    const result = await runScript(command, cwd, undefined, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
     ensurePrivateDir(this.verificationDir);
     const outputFile = path.join(this.verificationDir, `${run.id}.log`);
     writePrivateFile(outputFile, result.output);
@@ -470,6 +475,7 @@ Opened from Pitwall (task ${row.id}).`.trim();
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.stopping.abort();
     await this.store.dispose();
     await this.recovering;
     // A verify command or a merge under way finishes its write before the database closes.

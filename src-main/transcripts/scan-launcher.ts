@@ -22,7 +22,9 @@ export function workerScanHandle(worker: Worker): ScanHandle {
     stop: async () => {
       if (exited) return;
       worker.postMessage('stop');
-      const timer = setTimeout(() => worker.terminate().catch(() => undefined), 2000);
+      const timer = setTimeout(() => {
+        worker.terminate().catch(() => undefined);
+      }, 2000);
       await exit;
       clearTimeout(timer);
     },

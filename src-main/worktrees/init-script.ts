@@ -12,9 +12,9 @@ const MAX_OUTPUT = 64 * 1024;
 
 /**
  * Runs `script` through the platform shell in `cwd`, keeping the last 64 KiB of interleaved
- * stdout/stderr. Kills it (and its process group) after `timeoutMs`.
+ * stdout/stderr. Kills it (and its process group) after `timeoutMs`, or when `signal` aborts.
  */
-export function runScript(script: string, cwd: string, timeoutMs = 10 * 60_000): Promise<ScriptResult> {
+export function runScript(script: string, cwd: string, timeoutMs = 10 * 60_000, signal?: AbortSignal): Promise<ScriptResult> {
   return new Promise((resolve) => {
     const isWindows = process.platform === 'win32';
     const child = spawn(isWindows ? 'cmd.exe' : '/bin/sh', isWindows ? ['/d', '/s', '/c', script] : ['-c', script], {
@@ -31,19 +31,25 @@ export function runScript(script: string, cwd: string, timeoutMs = 10 * 60_000):
     };
     child.stdout.on('data', append);
     child.stderr.on('data', append);
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const kill = (): void => {
       try {
         if (!isWindows && child.pid) process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
       } catch {
         // Already gone.
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
     }, timeoutMs);
-    const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+    signal?.addEventListener('abort', kill, { once: true });
+    if (signal?.aborted) kill();
+    const finish = (exitCode: number | null, exitSignal: NodeJS.Signals | null): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', kill);
       const kept = output.length > MAX_OUTPUT ? `…(earlier output cut)\n${output.slice(-MAX_OUTPUT)}` : output;
-      resolve({ exitCode, signal, output: kept, timedOut });
+      resolve({ exitCode, signal: exitSignal, output: kept, timedOut });
     };
     child.on('error', (error) => {
       append(Buffer.from(`${String(error)}\n`));

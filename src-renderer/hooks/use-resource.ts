@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { EventName } from '../../src-common/contract';
 import type { AppErrorData, Result } from '../../src-common/result';
 import { getClient } from '../api/client';
@@ -19,9 +19,12 @@ export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], 
   const [state, setState] = useState<{ data: T | null; error: AppErrorData | null; loading: boolean }>({ data: null, error: null, loading: true });
   const generation = useRef(0);
   const loadRef = useRef(load);
-  loadRef.current = load;
   const acceptRef = useRef(accept);
-  acceptRef.current = accept;
+  // The latest closures, for the reads and the event filter below (set before any effect reads them).
+  useLayoutEffect(() => {
+    loadRef.current = load;
+    acceptRef.current = accept;
+  });
 
   const reload = useCallback(() => {
     const mine = ++generation.current;
@@ -33,6 +36,8 @@ export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], 
   }, []);
 
   useEffect(() => {
+    // Reading (and showing that it reads) when the caller's deps change is this effect's whole job.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps say when to read again, as useMemo's do.
   }, deps);

@@ -13,9 +13,8 @@ const OPEN_KEY = 'pitwall.openSessions';
 
 function useOpenTabs(active: string | null): [string[], (id: string) => void] {
   const [open, setOpen] = useState<string[]>(() => JSON.parse(sessionStorage.getItem(OPEN_KEY) ?? '[]') as string[]);
-  useEffect(() => {
-    if (active && !open.includes(active)) setOpen((o) => [...o, active]);
-  }, [active, open]);
+  // The session shown gets a tab at once (state adjusted while rendering, not in an effect after it).
+  if (active && !open.includes(active)) setOpen([...open, active]);
   useEffect(() => sessionStorage.setItem(OPEN_KEY, JSON.stringify(open)), [open]);
   const close = (id: string): void => {
     setOpen((o) => o.filter((x) => x !== id));
@@ -26,7 +25,7 @@ function useOpenTabs(active: string | null): [string[], (id: string) => void] {
 
 /** Ticks once a second while something runs, so durations stay current. */
 function useNow(enabled: boolean): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!enabled) return;
     const t = setInterval(() => setNow(Date.now()), 1000);

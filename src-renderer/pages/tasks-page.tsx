@@ -80,9 +80,14 @@ export function TasksPage({ openId: routeId = null }: { openId?: string | null }
   const tasks = useResource(() => (project ? api.tasks.list({ projectId: project.id }) : Promise.resolve({ ok: true as const, value: [] })), [project?.id], ['tasks:changed', 'sessions:changed']);
   const [openId, setOpenId] = useState<string | null>(routeId);
   const [error, setError] = useState<string | null>(null);
+  // A new route opens its task (state adjusted while rendering, not in an effect after it).
+  const [routed, setRouted] = useState(routeId);
+  if (routeId !== routed) {
+    setRouted(routeId);
+    if (routeId) setOpenId(routeId);
+  }
   useEffect(() => {
     if (!routeId) return;
-    setOpenId(routeId);
     void api.tasks.get({ id: routeId }).then((r) => r.ok && setProjectId(r.value.projectId));
   }, [routeId, api.tasks]);
   const list = tasks.data ?? [];

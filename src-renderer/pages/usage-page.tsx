@@ -116,8 +116,8 @@ function Table({ title, rows }: { title: string; rows: (Tokens & { key: string; 
 
 /** Token usage per day, agent, model and project over a chosen range. */
 export function UsagePage() {
-  const [from, setFrom] = useState(isoDay(Date.now() - 29 * 86_400_000));
-  const [to, setTo] = useState(isoDay(Date.now()));
+  const [from, setFrom] = useState(() => isoDay(Date.now() - 29 * 86_400_000));
+  const [to, setTo] = useState(() => isoDay(Date.now()));
   // A new zone is counted by the scan that follows it: read again when that scan is done.
   const report = useResource(() => getClient().api.history.usage({ from, to }), [from, to], ['transcripts:changed', 'settings:changed', 'transcripts:progress'], (p) => (p as { done?: boolean }).done !== false);
   const days = report.data?.days ?? [];

@@ -83,9 +83,13 @@ describe('the gate after the core was killed', () => {
     expect(fs.readFileSync(runs!, 'utf8').trim().split('\n')).toEqual(['run', 'run']);
   });
 
-  it('finishes a merge git had made before the task recorded it: merged once, worktree removed', async () => {
+  it.each([
+    ['in the checkout holding main', false],
+    ['in a scratch checkout (main is checked out nowhere)', true],
+  ])('finishes a merge git had made before the task recorded it (%s): merged once, worktree removed', async (_where, elsewhere) => {
     const dataDir = tempDir('pitwall-data-');
     const repo = makeRepo('crash-merge');
+    if (elsewhere) git(repo, 'checkout', '-q', '-b', 'elsewhere');
     const marker = path.join(tempDir('merge-'), 'merged');
     // git runs post-merge after the merge commit exists: the core is killed right there.
     const hook = path.join(repo, '.git', 'hooks', 'post-merge');
@@ -116,6 +120,8 @@ describe('the gate after the core was killed', () => {
     expect(git(repo, 'rev-list', '--count', `${baseBefore}..main`)).toBe('2');
     expect(git(repo, 'show', 'main:hello.txt')).toBe('# hello');
     expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain(worktreePath);
+    // No scratch checkout is left registered.
+    expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain('pitwall-land-');
     expect(fs.readdirSync(path.join(dataDir, 'landing'))).toEqual([]);
   });
 
@@ -182,6 +188,37 @@ describe('the gate after the core was killed', () => {
     expect(value<Approval[]>(await app.router.dispatch('approvals:list', { status: 'pending' }))).toEqual([]);
     expect(value<Approval[]>(await app.router.dispatch('approvals:list', { status: 'allowed' }))).toEqual([]);
     await app.router.dispatch('sessions:stop', { sessionId });
+  });
+});
+
+describe('a verification running when Pitwall quits', () => {
+  it('is stopped with its process group, and run again at the next start', async () => {
+    const dataDir = tempDir('pitwall-data-');
+    const repo = makeRepo('quit-verify');
+    const files = tempDir('verify-');
+    const [pidFile, runs] = ['pid', 'runs.log'].map((n) => path.join(files, n));
+    const verify = `echo run >> '${runs}'; if [ ! -f '${pidFile}' ]; then echo $$ > '${pidFile}'; sleep 300; fi; echo verify-ok`;
+    next = makeTestApp(dataDir);
+    await next.ready;
+    let app = next;
+    const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));
+    value(await app.router.dispatch('projects:update', { id: project.id, config: { verifyCommand: verify } }));
+    const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'scripted agent', kind: 'shell', command: '/bin/sh', args: ['-c', 'echo "# hello" > hello.txt'] }));
+    const task = value<Task>(await app.router.dispatch('tasks:create', { projectId: project.id, title: 'Add a greeting', description: '', profileId: profile.id }));
+    value(await app.router.dispatch('tasks:start', { id: task.id }));
+    const pid = Number(await until(() => (fs.existsSync(pidFile!) ? fs.readFileSync(pidFile!, 'utf8').trim() : ''), 'the verify command to start'));
+
+    await app.dispose();
+    next = null;
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(readDb<{ status: string }>(dataDir, 'SELECT status FROM verification_runs WHERE task_id = ?', task.id)).toEqual([{ status: 'running' }]);
+
+    next = makeTestApp(dataDir);
+    await next.ready;
+    app = next;
+    await until(() => app.tasks.get(task.id).verification?.status === 'passed', 'the verification to be run again');
+    expect(app.tasks.verifications(task.id).map((v) => v.status).sort()).toEqual(['failed', 'passed']);
+    expect(fs.readFileSync(runs!, 'utf8').trim().split('\n')).toEqual(['run', 'run']);
   });
 });
 
