@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // The Electron binary cannot exist in CI; glue tests import a stand-in for the 'electron' module.
 const alias = { electron: resolve(__dirname, 'tests/helpers/electron-stand-in.ts') };
-// A private, empty HOME (and XDG folders) for every test, checked before and after each one.
+// A private, empty HOME for every test (XDG folders unset so they follow it), checked before and after each one.
 const setupFiles = ['tests/helpers/private-home-setup.ts'];
 
 export default defineConfig({

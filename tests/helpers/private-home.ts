@@ -5,8 +5,14 @@ import path from 'node:path';
 /** Where the homes the test process started with are kept, for children (a core in its own process) to check too. */
 const REAL_HOMES_VARIABLE = 'PITWALL_TEST_REAL_HOMES';
 
-/** The variables that name a home or one of its standard folders: all of them point into the private home. */
-const HOME_VARIABLES = ['HOME', 'USERPROFILE', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'APPDATA', 'LOCALAPPDATA'] as const;
+/** The variables that name a home: they point at the private home. */
+const HOME_VARIABLES = ['HOME', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA'] as const;
+
+/**
+ * The XDG folders: unset, so every program (and the core's defaults) puts them under whichever
+ * HOME it is given, the private one or one a test makes for an agent.
+ */
+const XDG_VARIABLES = ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME'];
 
 /** Agents' own overrides of where they keep their files, which would lead back into the real home. */
 const AGENT_HOME_VARIABLES = ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME'];
@@ -44,13 +50,12 @@ export function assertPrivateHome(home: string | undefined, what = 'HOME'): void
 /** Checks that every home variable, and Node's idea of the home, still points away from the real home. */
 export function assertEnvironmentPrivate(): void {
   assertPrivateHome(os.homedir(), 'os.homedir()');
-  for (const name of HOME_VARIABLES) assertPrivateHome(process.env[name], name);
-  for (const name of AGENT_HOME_VARIABLES) assertPrivateHome(process.env[name], name);
+  for (const name of [...HOME_VARIABLES, ...XDG_VARIABLES, ...AGENT_HOME_VARIABLES]) assertPrivateHome(process.env[name], name);
 }
 
 /**
- * Points HOME, USERPROFILE and the XDG and AppData folders at a fresh empty folder and drops the
- * agents' own home overrides, so nothing a test runs (the core, login shells, agent CLIs, git) reads
+ * Points HOME, USERPROFILE and the AppData folders at a fresh empty folder and drops the XDG
+ * folders and the agents' own home overrides, so nothing a test runs (the core, login shells, agent CLIs, git) reads
  * or writes the developer's real home. Answers the private home.
  */
 export function usePrivateHome(): string {
@@ -60,15 +65,11 @@ export function usePrivateHome(): string {
   const folders: Record<(typeof HOME_VARIABLES)[number], string> = {
     HOME: home,
     USERPROFILE: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local', 'state'),
     APPDATA: path.join(home, 'AppData', 'Roaming'),
     LOCALAPPDATA: path.join(home, 'AppData', 'Local'),
   };
   for (const [name, folder] of Object.entries(folders)) process.env[name] = folder;
-  for (const name of AGENT_HOME_VARIABLES) delete process.env[name];
+  for (const name of [...XDG_VARIABLES, ...AGENT_HOME_VARIABLES]) delete process.env[name];
   assertEnvironmentPrivate();
   return home;
 }

@@ -11,10 +11,9 @@ describe('the private home every test runs with', () => {
     expect(realHomes()).not.toContain(fs.realpathSync(home));
     expect(path.basename(home)).toMatch(/^pitwall-home-/);
     expect(fs.readdirSync(home)).toEqual([]);
-    for (const name of ['USERPROFILE', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME']) {
-      expect(process.env[name]?.startsWith(home), name).toBe(true);
-    }
-    for (const name of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME']) expect(process.env[name]).toBeUndefined();
+    for (const name of ['USERPROFILE', 'APPDATA', 'LOCALAPPDATA']) expect(process.env[name]?.startsWith(home), name).toBe(true);
+    // Unset, so they follow whichever HOME a program is given.
+    for (const name of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME']) expect(process.env[name], name).toBeUndefined();
   });
 
   it('refuses the real home, or a folder inside it, loudly', () => {
