@@ -22,6 +22,8 @@ import {
   timelineSchema,
   transcriptRootSchema,
   usageQuerySchema,
+  sessionPageSchema,
+  historyFacetsSchema,
   usageReportSchema,
 } from './domain/transcript';
 
@@ -194,6 +196,8 @@ export const channels = {
   'sessions:scrollback': { request: z.object({ sessionId: id }).strict(), response: z.object({ data: z.string(), offset: z.number() }) },
   /** Sessions of every source, filtered, with full-text search over their messages. */
   'history:sessions': { request: sessionQuerySchema, response: z.array(sessionSummarySchema) },
+  'history:list': { request: sessionQuerySchema, response: sessionPageSchema },
+  'history:facets': { request: empty, response: historyFacetsSchema },
   'history:timeline': { request: z.object({ sessionId: id }).strict(), response: timelineSchema },
   'history:usage': { request: usageQuerySchema, response: usageReportSchema },
   'transcripts:roots': { request: empty, response: z.array(transcriptRootSchema) },

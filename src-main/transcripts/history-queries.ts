@@ -1,7 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { z } from 'zod';
+import { PRICE_TABLE_SOURCE, costOf, type PriceOverrides } from '../../src-common/pricing/price-table';
 import type {
   FileProblem,
+  HistoryFacets,
+  SessionPage,
   SessionSummary,
   Timeline,
   TimelineEntry,
@@ -12,7 +15,7 @@ import type {
 } from '../../src-common/domain/transcript';
 import { AppError } from '../../src-common/result';
 
-type SessionQuery = z.output<typeof sessionQuerySchema>;
+type SessionQuery = Omit<z.output<typeof sessionQuerySchema>, 'offset'> & { offset?: number };
 type UsageQuery = z.output<typeof usageQuerySchema>;
 
 interface SessionRow {
@@ -32,32 +35,75 @@ interface SessionRow {
   transcript_path: string | null;
   message_count: number;
   tool_call_count: number;
+}
+
+interface UsageRow {
+  session_id: string;
+  model: string;
   input: number;
   output: number;
   cache_read: number;
   cache_write: number;
 }
 
-/** A session with its counts and token totals in one statement (the list shows up to 500 of them). */
+/** A session with its counts, read from the totals the write side keeps (migration session_totals). */
 const SESSION_SELECT = `SELECT s.id, s.source, s.agent_kind, s.title, s.status, s.project_id, p.name AS project_name, s.cwd, s.models, s.started_at, s.ended_at,
-    s.created_at, s.worktree_id, s.transcript_path,
-    (SELECT count(*) FROM messages WHERE session_id = s.id) AS message_count,
-    (SELECT count(DISTINCT coalesce(external_id, id)) FROM tool_calls WHERE session_id = s.id) AS tool_call_count,
-    (SELECT coalesce(sum(input_tokens), 0) FROM usage_records WHERE session_id = s.id) AS input,
-    (SELECT coalesce(sum(output_tokens), 0) FROM usage_records WHERE session_id = s.id) AS output,
-    (SELECT coalesce(sum(cache_read_tokens), 0) FROM usage_records WHERE session_id = s.id) AS cache_read,
-    (SELECT coalesce(sum(cache_write_tokens), 0) FROM usage_records WHERE session_id = s.id) AS cache_write
-  FROM sessions s LEFT JOIN projects p ON p.id = s.project_id`;
+    s.created_at, s.worktree_id, s.transcript_path, coalesce(c.messages, 0) AS message_count, coalesce(c.tool_calls, 0) AS tool_call_count
+  FROM sessions s LEFT JOIN projects p ON p.id = s.project_id LEFT JOIN session_counts c ON c.session_id = s.id`;
+const RECENCY = 'coalesce(s.ended_at, s.started_at, s.created_at)';
 
 const HIT_OPEN = '\u0001';
 const HIT_CLOSE = '\u0002';
 const TIMELINE_LIMIT = 5000;
+/**
+ * A search reads at most this many matching rows per table, newest first: a word in every message
+ * of a year of history is counted up to here (and said to be more), so it answers as fast as a rare one.
+ */
+const HIT_CAP = 4000;
+const SNIPPETS_PER_SESSION = 3;
+/** Shortest last word searched as a prefix; shorter ones must match whole words (a prefix of one or two letters matches most of the index). */
+const MIN_PREFIX = 3;
 
-/** Turns what a person types into an FTS5 query: every word must appear (as a prefix for the last one). */
+/**
+ * Turns what a person types into an FTS5 query: every word must appear, the last one as a prefix
+ * when it is long enough; text in double quotes is a phrase.
+ */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  const parts: string[] = [];
+  const phrase = /"([^"]*)"/g;
+  let rest = text;
+  for (const m of text.matchAll(phrase)) {
+    const words = m[1]!.match(/[\p{L}\p{N}_]+/gu) ?? [];
+    if (words.length > 0) parts.push(`"${words.join(' ')}"`);
+    rest = rest.replace(m[0], ' ');
+  }
+  const words = rest.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  words.forEach((w, i) => parts.push(`"${w}"${i === words.length - 1 && w.length >= MIN_PREFIX && !/\s$/.test(text) ? '*' : ''}`));
+  return parts.length === 0 ? null : parts.join(' ');
+}
+
+/** Interruption markers and command wrappers a transcript's first line may be, rather than what was asked. */
+const NOT_A_TITLE = /^\s*(\[Request interrupted[^\]]*\]|<local-command-stdout>|<command-(message|name|args)>|Caveat: The messages below)/;
+
+/** A title as a person would write it: command tags turned into the command, markers skipped (null). */
+export function cleanTitle(raw: string | null): string | null {
+  if (!raw) return null;
+  const name = /<command-name>([^<]*)<\/command-name>/.exec(raw)?.[1]?.trim();
+  if (name) {
+    const args = /<command-args>([^<]*)<\/command-args>/.exec(raw)?.[1]?.trim();
+    return args ? `${name} ${args}` : name;
+  }
+  if (NOT_A_TITLE.test(raw)) return null;
+  const text = raw.replace(/<[^>]{1,40}>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text || null;
+}
+
+/** A candidate session of a search, and what matched in it. */
+interface Matched {
+  score: number;
+  hits: number;
+  messageRows: number[];
+  toolRows: number[];
 }
 
 /** Read side of sessions from every source: the history list, search, timelines and usage. */
@@ -68,9 +114,15 @@ export class HistoryQueries {
     private readonly timeZone: () => string | undefined = () => undefined,
   ) {}
 
-  sessions(q: SessionQuery): SessionSummary[] {
+  /** A page of sessions (the list without its count). */
+  sessions(q: SessionQuery, prices: PriceOverrides = {}): SessionSummary[] {
+    return this.list(q, prices).sessions;
+  }
+
+  /** A page of sessions, newest first or, for a search, best match first; with the count of all that match. */
+  list(q: SessionQuery, prices: PriceOverrides = {}): SessionPage {
     const where: string[] = ['s.deleted_at IS NULL'];
-    const params: Record<string, unknown> = { limit: q.limit };
+    const params: Record<string, unknown> = {};
     if (q.source) {
       where.push('s.source = @source');
       params.source = q.source;
@@ -82,6 +134,10 @@ export class HistoryQueries {
     if (q.projectId) {
       where.push('s.project_id = @projectId');
       params.projectId = q.projectId;
+    }
+    if (q.folder !== undefined) {
+      where.push('s.project_id IS NULL AND coalesce(s.cwd, \'\') = @folder');
+      params.folder = q.folder;
     }
     if (q.model) {
       where.push(`EXISTS (SELECT 1 FROM json_each(s.models) WHERE value = @model)`);
@@ -95,72 +151,212 @@ export class HistoryQueries {
       where.push('coalesce(s.started_at, s.created_at) < @to');
       params.to = q.to;
     }
-    const match = q.query ? ftsQuery(q.query) : null;
-    if (q.query && !match) return [];
-    if (match) {
-      // What was said, and what tools were given and gave back (a file name the agent wrote, a command's output).
-      where.push(`(s.id IN (SELECT m.session_id FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match)
-        OR s.id IN (SELECT t.session_id FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match))`);
-      params.match = match;
+    const offset = q.offset ?? 0;
+    const text = q.query?.trim() ?? '';
+    if (!text) {
+      const total = (this.sqlite.prepare(`SELECT count(*) AS n FROM sessions s WHERE ${where.join(' AND ')}`).get(params) as { n: number }).n;
+      const rows = this.sqlite
+        .prepare(`${SESSION_SELECT} WHERE ${where.join(' AND ')} ORDER BY ${RECENCY} DESC, s.id LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: q.limit, offset }) as SessionRow[];
+      return { sessions: this.summaries(rows, null, prices), total, offset, hits: null, scope: null };
     }
-    const rows = this.sqlite
+    const letters = text.match(/[\p{L}\p{N}_]/gu) ?? [];
+    const match = letters.length >= 2 ? ftsQuery(text) : null;
+    // What matched, by session: titles and folders always; messages and tool calls unless a single letter was typed.
+    const matched = new Map<string, Matched>();
+    let hitCount = 0;
+    let capped = false;
+    const needle = text.toLowerCase().replace(/["\\%_]/g, (c) => `\\${c}`);
+    const titled = this.sqlite
       .prepare(
-        `${SESSION_SELECT}
-         WHERE ${where.join(' AND ')}
-         ORDER BY coalesce(s.ended_at, s.started_at, s.created_at) DESC LIMIT @limit`,
+        letters.length < 2
+          ? `SELECT id FROM sessions WHERE deleted_at IS NULL AND (' ' || lower(coalesce(title, '')) LIKE @word ESCAPE '\\' OR lower(coalesce(cwd, '')) LIKE @word2 ESCAPE '\\')`
+          : `SELECT id FROM sessions WHERE deleted_at IS NULL AND (lower(coalesce(title, '')) LIKE @any ESCAPE '\\' OR lower(coalesce(cwd, '')) LIKE @any ESCAPE '\\')`,
       )
-      .all(params) as SessionRow[];
-    return rows.map((r) => this.summary(r, match));
-  }
-
-  private summary(r: SessionRow, match: string | null): SessionSummary {
-    const inMessages = match
-      ? (this.sqlite
-          .prepare(
-            `SELECT m.id AS messageId, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-             FROM messages_fts f JOIN messages m ON m.seq = f.rowid
-             WHERE messages_fts MATCH @match AND m.session_id = @id ORDER BY m.sequence LIMIT 3`,
-          )
-          .all({ match, id: r.id }) as { messageId: string; snippet: string }[])
+      .all(letters.length < 2 ? { word: `% ${needle}%`, word2: `%/${needle}%` } : { any: `%${needle}%` }) as { id: string }[];
+    for (const { id } of titled) matched.set(id, { score: -1000, hits: 0, messageRows: [], toolRows: [] });
+    if (match) {
+      const messageHits = this.sqlite
+        .prepare(`SELECT m.session_id AS sid, f.rowid AS seq, f.rank AS rank FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match ORDER BY f.rowid DESC LIMIT ${HIT_CAP}`)
+        .all({ match }) as { sid: string; seq: number; rank: number }[];
+      const toolHits = this.sqlite
+        .prepare(`SELECT t.session_id AS sid, f.rowid AS seq, f.rank AS rank FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match ORDER BY f.rowid DESC LIMIT ${HIT_CAP}`)
+        .all({ match }) as { sid: string; seq: number; rank: number }[];
+      capped = messageHits.length >= HIT_CAP || toolHits.length >= HIT_CAP;
+      for (const [hits, key] of [[messageHits, 'messageRows'], [toolHits, 'toolRows']] as const) {
+        for (const h of hits) {
+          let m = matched.get(h.sid);
+          if (!m) matched.set(h.sid, (m = { score: 0, hits: 0, messageRows: [], toolRows: [] }));
+          m.hits++;
+          // bm25 is negative, lower is better: a session ranks by its best hits, a little by how many.
+          m.score = Math.min(m.score, h.rank) - 0.01;
+          m[key].push(h.seq);
+        }
+      }
+    }
+    if (matched.size === 0) return { sessions: [], total: 0, offset, hits: { count: 0, capped: false }, scope: match ? 'all' : 'titles' };
+    where.push('s.id IN (SELECT value FROM json_each(@ids))');
+    const candidates = this.sqlite
+      .prepare(`SELECT s.id, ${RECENCY} AS at FROM sessions s WHERE ${where.join(' AND ')}`)
+      .all({ ...params, ids: JSON.stringify([...matched.keys()]) }) as { id: string; at: number }[];
+    candidates.sort((a, b) => matched.get(a.id)!.score - matched.get(b.id)!.score || b.at - a.at);
+    for (const c of candidates) hitCount += matched.get(c.id)!.hits;
+    const page = candidates.slice(offset, offset + q.limit).map((c) => c.id);
+    const rows = page.length
+      ? (this.sqlite.prepare(`${SESSION_SELECT} WHERE s.id IN (SELECT value FROM json_each(@ids))`).all({ ids: JSON.stringify(page) }) as SessionRow[])
       : [];
-    // A tool call's hit names the call's first row, which is the id its timeline entry has.
-    const inTools =
-      match && inMessages.length < 3
-        ? (this.sqlite
-            .prepare(
-              `SELECT (SELECT t2.id FROM tool_calls t2 WHERE t2.session_id = t.session_id AND coalesce(t2.external_id, t2.id) = coalesce(t.external_id, t.id) ORDER BY t2.seq LIMIT 1) AS messageId,
-                 snippet(tool_calls_fts, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-               FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid
-               WHERE tool_calls_fts MATCH @match AND t.session_id = @id ORDER BY t.seq LIMIT 3`,
-            )
-            .all({ match, id: r.id }) as { messageId: string; snippet: string }[])
-        : [];
-    const hits = [...inMessages, ...inTools.filter((h, i) => inTools.findIndex((o) => o.messageId === h.messageId) === i)].slice(0, 3);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = page.map((id) => byId.get(id)).filter((r): r is SessionRow => r !== undefined);
+    const snippets = match ? this.snippets(match, ordered.map((r) => matched.get(r.id)!)) : new Map<number, string>();
+    const hitsOf = new Map<string, { hits: SessionSummary['hits']; count: number }>();
+    for (const r of ordered) {
+      const m = matched.get(r.id)!;
+      const list: SessionSummary['hits'] = [];
+      for (const seq of m.messageRows.slice(-SNIPPETS_PER_SESSION).reverse()) {
+        const snippet = snippets.get(seq);
+        const id = this.messageIds.get(seq);
+        if (snippet && id) list.push({ messageId: id, snippet });
+      }
+      for (const seq of m.toolRows.slice(-SNIPPETS_PER_SESSION).reverse()) {
+        if (list.length >= SNIPPETS_PER_SESSION) break;
+        const snippet = snippets.get(-seq);
+        const id = this.toolEntryIds.get(seq);
+        if (snippet && id && !list.some((h) => h.messageId === id)) list.push({ messageId: id, snippet });
+      }
+      hitsOf.set(r.id, { hits: list, count: m.hits });
+    }
     return {
-      id: r.id,
-      source: r.source,
-      agentKind: r.agent_kind,
-      title: r.title,
-      status: r.status,
-      projectId: r.project_id,
-      projectName: r.project_name,
-      cwd: r.cwd,
-      models: JSON.parse(r.models) as string[],
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      messageCount: r.message_count,
-      toolCallCount: r.tool_call_count,
-      tokens: { input: r.input, output: r.output, cacheRead: r.cache_read, cacheWrite: r.cache_write },
-      hits,
+      sessions: this.summaries(ordered, hitsOf, prices),
+      total: candidates.length,
+      offset,
+      hits: { count: hitCount, capped },
+      scope: match ? 'all' : 'titles',
     };
   }
 
-  timeline(sessionId: string): Timeline {
-    const row = this.sqlite
+  private readonly messageIds = new Map<number, string>();
+  private readonly toolEntryIds = new Map<number, string>();
+
+  /** Every snippet a page shows, in two statements: message rows by seq, tool rows by -seq. */
+  private snippets(match: string, page: Matched[]): Map<number, string> {
+    this.messageIds.clear();
+    this.toolEntryIds.clear();
+    const messageRows = page.flatMap((m) => m.messageRows.slice(-SNIPPETS_PER_SESSION));
+    const toolRows = page.flatMap((m) => m.toolRows.slice(-SNIPPETS_PER_SESSION));
+    const out = new Map<number, string>();
+    if (messageRows.length) {
+      const rows = this.sqlite
+        .prepare(
+          `SELECT f.rowid AS seq, m.id AS id, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+           FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match AND f.rowid IN (SELECT value FROM json_each(@rows))`,
+        )
+        .all({ match, rows: JSON.stringify(messageRows) }) as { seq: number; id: string; snippet: string }[];
+      for (const r of rows) {
+        out.set(r.seq, r.snippet);
+        this.messageIds.set(r.seq, r.id);
+      }
+    }
+    if (toolRows.length) {
+      // A tool call's hit names the call's first row, which is the id its timeline entry has.
+      const rows = this.sqlite
+        .prepare(
+          `SELECT f.rowid AS seq, (SELECT t2.id FROM tool_calls t2 WHERE t2.session_id = t.session_id AND coalesce(t2.external_id, t2.id) = coalesce(t.external_id, t.id) ORDER BY t2.seq LIMIT 1) AS id,
+             snippet(tool_calls_fts, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+           FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match AND f.rowid IN (SELECT value FROM json_each(@rows))`,
+        )
+        .all({ match, rows: JSON.stringify(toolRows) }) as { seq: number; id: string; snippet: string }[];
+      for (const r of rows) {
+        out.set(-r.seq, r.snippet);
+        this.toolEntryIds.set(r.seq, r.id);
+      }
+    }
+    return out;
+  }
+
+  /** Rows as summaries: token totals and cost from the per-model totals, titles made readable, in three statements for a page. */
+  private summaries(
+    rows: SessionRow[],
+    hits: Map<string, { hits: SessionSummary['hits']; count: number }> | null,
+    prices: PriceOverrides,
+  ): SessionSummary[] {
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const usage = this.sqlite
       .prepare(
-        `${SESSION_SELECT} WHERE s.id = ? AND s.deleted_at IS NULL`,
+        `SELECT session_id, model, input_tokens AS input, output_tokens AS output, cache_read_tokens AS cache_read, cache_write_tokens AS cache_write
+         FROM session_usage WHERE session_id IN (SELECT value FROM json_each(@ids))`,
       )
-      .get(sessionId) as SessionRow | undefined;
+      .all({ ids }) as UsageRow[];
+    const bySession = new Map<string, UsageRow[]>();
+    for (const u of usage) bySession.set(u.session_id, [...(bySession.get(u.session_id) ?? []), u]);
+    // A title that is an interruption marker or a command's wrapper gives way to the first real prompt.
+    const untitled = rows.filter((r) => cleanTitle(r.title) === null).map((r) => r.id);
+    const prompts = new Map<string, string>();
+    if (untitled.length) {
+      const firsts = this.sqlite
+        .prepare(
+          `SELECT session_id AS id, text FROM messages WHERE session_id IN (SELECT value FROM json_each(@ids)) AND role = 'user' AND kind = 'text' AND sequence < 400 ORDER BY session_id, sequence`,
+        )
+        .all({ ids: JSON.stringify(untitled) }) as { id: string; text: string }[];
+      for (const f of firsts) {
+        if (prompts.has(f.id)) continue;
+        const title = cleanTitle(f.text.slice(0, 300));
+        if (title) prompts.set(f.id, title.slice(0, 200));
+      }
+    }
+    return rows.map((r) => {
+      const models = bySession.get(r.id) ?? [];
+      const tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      let cost: number | null = null;
+      for (const m of models) {
+        tokens.input += m.input;
+        tokens.output += m.output;
+        tokens.cacheRead += m.cache_read;
+        tokens.cacheWrite += m.cache_write;
+        const c = costOf(m.model, { input: m.input, output: m.output, cacheRead: m.cache_read, cacheWrite: m.cache_write }, prices);
+        if (c) cost = (cost ?? 0) + c.total;
+      }
+      const found = hits?.get(r.id);
+      return {
+        id: r.id,
+        source: r.source,
+        agentKind: r.agent_kind,
+        title: cleanTitle(r.title) ?? prompts.get(r.id) ?? null,
+        status: r.status,
+        projectId: r.project_id,
+        projectName: r.project_name,
+        cwd: r.cwd,
+        models: JSON.parse(r.models) as string[],
+        startedAt: r.started_at,
+        endedAt: r.ended_at,
+        messageCount: r.message_count,
+        toolCallCount: r.tool_call_count,
+        tokens,
+        cost,
+        hits: found?.hits ?? [],
+        ...(found ? { hitCount: found.count } : {}),
+      };
+    });
+  }
+
+  /** Every value the filters can take, from all sessions (not the page shown), with counts. */
+  facets(): HistoryFacets {
+    const pairs = (sql: string) => this.sqlite.prepare(sql).all() as { key: string; count: number }[];
+    return {
+      sources: pairs(`SELECT source AS key, count(*) AS count FROM sessions WHERE deleted_at IS NULL GROUP BY source ORDER BY count DESC`),
+      agents: pairs(`SELECT agent_kind AS key, count(*) AS count FROM sessions WHERE deleted_at IS NULL GROUP BY agent_kind ORDER BY count DESC`),
+      models: pairs(`SELECT j.value AS key, count(*) AS count FROM sessions s, json_each(s.models) j WHERE s.deleted_at IS NULL GROUP BY j.value ORDER BY count DESC`),
+      projects: this.sqlite
+        .prepare(`SELECT p.id, p.name, count(s.id) AS count FROM projects p LEFT JOIN sessions s ON s.project_id = p.id AND s.deleted_at IS NULL WHERE p.deleted_at IS NULL GROUP BY p.id ORDER BY p.name`)
+        .all() as HistoryFacets['projects'],
+      folders: this.sqlite
+        .prepare(`SELECT coalesce(cwd, '') AS path, count(*) AS count FROM sessions WHERE deleted_at IS NULL AND project_id IS NULL GROUP BY coalesce(cwd, '') ORDER BY count DESC, path`)
+        .all() as HistoryFacets['folders'],
+    };
+  }
+
+  timeline(sessionId: string, prices: PriceOverrides = {}): Timeline {
+    const row = this.sqlite.prepare(`${SESSION_SELECT} WHERE s.id = ? AND s.deleted_at IS NULL`).get(sessionId) as SessionRow | undefined;
     if (!row) throw new AppError('not_found', 'No such session');
     const messages = this.sqlite
       .prepare(
@@ -218,7 +414,7 @@ export class HistoryQueries {
     const all = [...entries, ...byCall.values()].sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
     this.placeUnlinkedUsage(sessionId, all, new Set(messages.map((m) => m.usage_key).filter((k): k is string => k !== null)));
     return {
-      session: this.summary(row, null),
+      session: this.summaries([row], null, prices)[0]!,
       worktreeId: row.worktree_id,
       transcriptPath: row.transcript_path,
       entries: all.map(({ order: _order, ...e }) => e as TimelineEntry),
@@ -253,18 +449,78 @@ export class HistoryQueries {
     }
   }
 
-  usage(q: UsageQuery): UsageReport {
+  /** Tokens and dollars per day, agent, model, project (or folder) and session over a range of days. */
+  usage(q: UsageQuery, prices: PriceOverrides = {}): UsageReport {
     const params = { from: q.from, to: q.to };
-    const sums = `coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cache_read_tokens), 0) AS cacheRead,
-      coalesce(sum(cache_write_tokens), 0) AS cacheWrite, coalesce(sum(responses), 0) AS responses`;
-    const by = (column: string) =>
-      this.sqlite.prepare(`SELECT ${column} AS key, ${sums} FROM usage_daily WHERE day >= @from AND day <= @to GROUP BY ${column} ORDER BY output DESC`).all(params) as (Tokens & { key: string; responses: number })[];
+    type Row = { day: string; agent: string; model: string; project: string; input: number; output: number; cacheRead: number; cacheWrite: number; responses: number };
+    type Sum = Tokens & { responses: number; cost: number; cacheCost: number };
+    const rows = this.sqlite
+      .prepare(
+        `SELECT day, agent_kind AS agent, model, project_key AS project, input_tokens AS input, output_tokens AS output, cache_read_tokens AS cacheRead,
+           cache_write_tokens AS cacheWrite, responses FROM usage_daily WHERE day >= @from AND day <= @to AND responses > 0`,
+      )
+      .all(params) as Row[];
+    const unpriced = new Set<string>();
+    const add = (into: Map<string, Sum>, key: string, r: Omit<Row, 'day' | 'agent' | 'project'>) => {
+      const sum = into.get(key) ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, responses: 0, cost: 0, cacheCost: 0 };
+      sum.input += r.input;
+      sum.output += r.output;
+      sum.cacheRead += r.cacheRead;
+      sum.cacheWrite += r.cacheWrite;
+      sum.responses += r.responses;
+      const cost = costOf(r.model, r, prices);
+      if (cost) {
+        sum.cost += cost.base;
+        sum.cacheCost += cost.cache;
+      } else if (r.input + r.output + r.cacheRead + r.cacheWrite > 0) unpriced.add(r.model);
+      into.set(key, sum);
+    };
+    const days = new Map<string, Sum>();
+    const agents = new Map<string, Sum>();
+    const models = new Map<string, Sum>();
+    const projects = new Map<string, Sum>();
+    for (const r of rows) {
+      add(days, r.day, r);
+      add(agents, r.agent, r);
+      add(models, r.model, r);
+      if (r.project) add(projects, r.project, r);
+    }
+    // Sessions of no project go by folder, and the costliest sessions are named: both from per-session
+    // totals, over the whole history when the range covers it, else from the usage records of the range.
+    const span = this.sqlite.prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_daily WHERE responses > 0`).get() as { first: string | null; last: string | null };
+    const whole = span.first === null || (q.from <= span.first && q.to >= (span.last ?? q.to));
+    const perSession = this.sqlite
+      .prepare(
+        whole
+          ? `SELECT session_id AS id, model, input_tokens AS input, output_tokens AS output, cache_read_tokens AS cacheRead, cache_write_tokens AS cacheWrite, responses FROM session_usage WHERE responses > 0`
+          : `SELECT session_id AS id, model, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_read_tokens) AS cacheRead, sum(cache_write_tokens) AS cacheWrite, count(*) AS responses
+             FROM usage_records WHERE day >= @from AND day <= @to GROUP BY session_id, model`,
+      )
+      .all(whole ? {} : params) as (Omit<Row, 'day' | 'agent' | 'project'> & { id: string })[];
+    const info = new Map(
+      (this.sqlite.prepare(`SELECT id, project_id AS project, coalesce(cwd, '') AS cwd, title FROM sessions`).all() as { id: string; project: string | null; cwd: string; title: string | null }[]).map((s) => [s.id, s]),
+    );
+    const sessions = new Map<string, Sum>();
+    for (const r of perSession) {
+      add(sessions, r.id, r);
+      const s = info.get(r.id);
+      if (s && !s.project) add(projects, `folder:${s.cwd}`, r);
+    }
     const names = new Map((this.sqlite.prepare(`SELECT id, name FROM projects`).all() as { id: string; name: string }[]).map((p) => [p.id, p.name]));
+    const rounded = (sum: Sum): Sum => ({ ...sum, cost: Math.round(sum.cost * 1e6) / 1e6, cacheCost: Math.round(sum.cacheCost * 1e6) / 1e6 });
+    const ranked = (m: Map<string, Sum>) =>
+      [...m.entries()].map(([key, sum]) => ({ key, ...rounded(sum) })).sort((a, b) => b.cost + b.cacheCost - (a.cost + a.cacheCost) || b.output - a.output);
+    const folderName = (path: string) => (path ? path.replace(/\/+$/, '').split(/[\\/]/).slice(-2).join('/') : 'no folder');
     return {
-      days: this.sqlite.prepare(`SELECT day, ${sums} FROM usage_daily WHERE day >= @from AND day <= @to GROUP BY day ORDER BY day`).all(params) as UsageReport['days'],
-      byAgent: by('agent_kind'),
-      byModel: by('model'),
-      byProject: by('project_key').map((r) => ({ ...r, name: r.key ? (names.get(r.key) ?? 'removed project') : 'no project' })),
+      days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, sum]) => ({ day, ...rounded(sum) })),
+      byAgent: ranked(agents),
+      byModel: ranked(models),
+      byProject: ranked(projects).map((r) => ({ ...r, name: r.key.startsWith('folder:') ? folderName(r.key.slice(7)) : (names.get(r.key) ?? 'removed project') })),
+      bySession: ranked(sessions)
+        .slice(0, 20)
+        .map((r) => ({ ...r, name: cleanTitle(info.get(r.key)?.title ?? null) ?? folderName(info.get(r.key)?.cwd ?? '') })),
+      pricing: { source: PRICE_TABLE_SOURCE.name, date: PRICE_TABLE_SOURCE.date, unpriced: [...unpriced].sort() },
+      span: span.first && span.last ? { first: span.first, last: span.last } : null,
       ...(this.timeZone() ? { timeZone: this.timeZone() } : {}),
     };
   }

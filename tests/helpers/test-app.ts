@@ -4,6 +4,7 @@ import { createApp, type App } from '../../src-main/app';
 import type { AppConfig } from '../../src-main/config';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
+import { historyWorkerFromSource } from './history-worker-launch';
 import { scanLaunchFromSource } from './scan-launch';
 import { tempDir } from './temp-dir';
 
@@ -27,6 +28,7 @@ export function makeTestApp(
     // The agents' HOME is the data dir, so their transcripts land under it, never in the real home.
     transcriptRoots: defaultTranscriptRoots(env, 'linux', env.HOME ?? dataDir),
     transcriptScanLaunch: scanLaunchFromSource,
+    historyWorkerLaunch: historyWorkerFromSource,
     ...rest,
   });
 }
