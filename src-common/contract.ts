@@ -24,6 +24,7 @@ import {
   usageQuerySchema,
   sessionPageSchema,
   historyFacetsSchema,
+  toolDetailSchema,
   usageReportSchema,
 } from './domain/transcript';
 
@@ -198,6 +199,7 @@ export const channels = {
   'history:sessions': { request: sessionQuerySchema, response: z.array(sessionSummarySchema) },
   'history:list': { request: sessionQuerySchema, response: sessionPageSchema },
   'history:facets': { request: empty, response: historyFacetsSchema },
+  'history:tool': { request: z.object({ sessionId: id, id: z.string().min(1).max(200) }).strict(), response: toolDetailSchema },
   'history:timeline': { request: z.object({ sessionId: id }).strict(), response: timelineSchema },
   'history:usage': { request: usageQuerySchema, response: usageReportSchema },
   'transcripts:roots': { request: empty, response: z.array(transcriptRootSchema) },

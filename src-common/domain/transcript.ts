@@ -119,8 +119,12 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     type: z.literal('tool'),
     id: z.string(),
     name: z.string(),
+    /** The call's input (JSON), cut at a few KB in a timeline: `clipped` says so, and `history:tool` has all of it. */
     input: z.string(),
     output: z.string().nullable(),
+    clipped: z.boolean().optional(),
+    /** The file path, command or pattern, for the row before it is opened. */
+    preview: z.string().nullable().optional(),
     status: z.string(),
     timestamp: z.number().nullable(),
     /** The tokens of the response that made this call, when no message of that response shows them. */
@@ -129,6 +133,11 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
 ]);
 /** One entry of a session's timeline. */
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+/** The whole input and output of one tool call of a session. */
+export const toolDetailSchema = z.object({ id: z.string(), input: z.string(), output: z.string().nullable() });
+/** The whole input and output of one tool call. */
+export type ToolDetail = z.infer<typeof toolDetailSchema>;
 
 /** A session's structured timeline. */
 export const timelineSchema = z.object({

@@ -71,6 +71,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'history:sessions': (req) => deps.history.sessions(req),
     'history:list': (req) => deps.history.list(req),
     'history:facets': () => deps.history.facets(),
+    'history:tool': (req) => deps.history.tool(req.sessionId, req.id),
     'history:timeline': (req) => deps.history.timeline(req.sessionId),
     'history:usage': (req) => deps.history.usage(req),
     'transcripts:roots': () => deps.transcripts.roots(),

@@ -154,6 +154,10 @@ export class HistoryClient implements Disposable {
     return this.call('timeline', [sessionId, this.prices()]);
   }
 
+  tool(sessionId: string, id: string): Promise<ReturnType<HistoryApi['tool']>> {
+    return this.call('tool', [sessionId, id]);
+  }
+
   async usage(q: Parameters<HistoryApi['usage']>[0]): Promise<ReturnType<HistoryApi['usage']>> {
     const report = await this.call('usage', [q, this.prices()]);
     const zone = this.timeZone();

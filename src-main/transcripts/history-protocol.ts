@@ -2,7 +2,7 @@ import type { AppErrorData } from '../../src-common/result';
 import type { HistoryQueries } from './history-queries';
 
 /** The read side the history worker serves: every public query of {@link HistoryQueries}. */
-export type HistoryApi = Pick<HistoryQueries, 'sessions' | 'list' | 'facets' | 'timeline' | 'usage' | 'problems'>;
+export type HistoryApi = Pick<HistoryQueries, 'sessions' | 'list' | 'facets' | 'timeline' | 'tool' | 'usage' | 'problems'>;
 /** A method of {@link HistoryApi}. */
 export type HistoryMethod = keyof HistoryApi;
 

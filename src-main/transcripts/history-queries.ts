@@ -4,6 +4,7 @@ import { PRICE_TABLE_SOURCE, costOf, type PriceOverrides } from '../../src-commo
 import type {
   FileProblem,
   HistoryFacets,
+  ToolDetail,
   SessionPage,
   SessionSummary,
   Timeline,
@@ -14,6 +15,7 @@ import type {
   usageQuerySchema,
 } from '../../src-common/domain/transcript';
 import { AppError } from '../../src-common/result';
+import { toolPreview } from '../../src-common/tool-preview';
 
 type SessionQuery = Omit<z.output<typeof sessionQuerySchema>, 'offset'> & { offset?: number };
 type UsageQuery = z.output<typeof usageQuerySchema>;
@@ -55,11 +57,13 @@ const RECENCY = 'coalesce(s.ended_at, s.started_at, s.created_at)';
 const HIT_OPEN = '\u0001';
 const HIT_CLOSE = '\u0002';
 const TIMELINE_LIMIT = 5000;
+/** Characters of a tool's input and output a timeline carries; the rest is asked for when the call is opened. */
+const TOOL_CLIP = 2000;
 /**
  * A search reads at most this many matching rows per table, newest first: a word in every message
  * of a year of history is counted up to here (and said to be more), so it answers as fast as a rare one.
  */
-const HIT_CAP = 4000;
+const HIT_CAP = 2000;
 const SNIPPETS_PER_SESSION = 3;
 /** Shortest last word searched as a prefix; shorter ones must match whole words (a prefix of one or two letters matches most of the index). */
 const MIN_PREFIX = 3;
@@ -96,6 +100,50 @@ export function cleanTitle(raw: string | null): string | null {
   if (NOT_A_TITLE.test(raw)) return null;
   const text = raw.replace(/<[^>]{1,40}>/g, ' ').replace(/\s+/g, ' ').trim();
   return text || null;
+}
+
+const SNIPPET_CHARS = 180;
+
+/** A pattern for the words of an FTS query (the last one as a prefix when the query says so), matching whole words. */
+export function snippetPattern(match: string): RegExp {
+  const parts = [...match.matchAll(/"([^"]+)"(\*?)/g)].flatMap((m) => {
+    const words = m[1]!.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return words.map((w, i) => (m[2] && i === words.length - 1 ? `${w}[\\p{L}\\p{N}_]*` : w));
+  });
+  return new RegExp(`(?<![\\p{L}\\p{N}_])(${parts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+}
+
+/** Tool input as words: JSON's keys and values without its punctuation (no parse: inputs can be large). */
+function toolInputText(input: string): string {
+  return input.slice(0, 20_000).replace(/\\n|\\t|[{}"[\],]/g, ' ');
+}
+
+/** About {@link SNIPPET_CHARS} characters of plain text around the first match, every match in it wrapped in \u0001 … \u0002. */
+export function snippetOf(text: string, pattern: RegExp): string {
+  // Only the neighbourhood of the first match is cleaned: a message can be very long.
+  pattern.lastIndex = 0;
+  const rawAt = pattern.exec(text)?.index ?? 0;
+  const from = Math.max(0, rawAt - SNIPPET_CHARS * 2);
+  const raw = (from > 0 ? ' ' : '') + text.slice(from, rawAt + SNIPPET_CHARS * 3);
+  const cutEnd = rawAt + SNIPPET_CHARS * 3 < text.length;
+  // Markdown marks and runs of white space say nothing in a one-line excerpt.
+  const plain = raw.replace(/```[a-z]*|[*_`#>]+|\[([^\]]*)\]\([^)]*\)/gi, (m, label: string | undefined) => label ?? ' ').replace(/\s+/g, ' ').trim();
+  pattern.lastIndex = 0;
+  const first = pattern.exec(plain);
+  const at = first ? first.index : 0;
+  let start = Math.max(0, at - Math.floor(SNIPPET_CHARS / 3));
+  if (start > 0) {
+    const space = plain.indexOf(' ', start);
+    if (space !== -1 && space < at) start = space + 1;
+  }
+  let end = Math.min(plain.length, start + SNIPPET_CHARS);
+  if (end < plain.length) {
+    const space = plain.lastIndexOf(' ', end);
+    if (space > at) end = space;
+  }
+  pattern.lastIndex = 0;
+  const window = plain.slice(start, end).replace(pattern, (m) => `${HIT_OPEN}${m}${HIT_CLOSE}`);
+  return `${start > 0 || from > 0 ? '…' : ''}${window}${end < plain.length || cutEnd ? '…' : ''}`;
 }
 
 /** A candidate session of a search, and what matched in it. */
@@ -176,13 +224,9 @@ export class HistoryQueries {
       .all(letters.length < 2 ? { word: `% ${needle}%`, word2: `%/${needle}%` } : { any: `%${needle}%` }) as { id: string }[];
     for (const { id } of titled) matched.set(id, { score: -1000, hits: 0, messageRows: [], toolRows: [] });
     if (match) {
-      const messageHits = this.sqlite
-        .prepare(`SELECT m.session_id AS sid, f.rowid AS seq, f.rank AS rank FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match ORDER BY f.rowid DESC LIMIT ${HIT_CAP}`)
-        .all({ match }) as { sid: string; seq: number; rank: number }[];
-      const toolHits = this.sqlite
-        .prepare(`SELECT t.session_id AS sid, f.rowid AS seq, f.rank AS rank FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match ORDER BY f.rowid DESC LIMIT ${HIT_CAP}`)
-        .all({ match }) as { sid: string; seq: number; rank: number }[];
-      capped = messageHits.length >= HIT_CAP || toolHits.length >= HIT_CAP;
+      const [messageHits, messagesCapped] = this.matches('messages_fts', 'messages', match);
+      const [toolHits, toolsCapped] = this.matches('tool_calls_fts', 'tool_calls', match);
+      capped = messagesCapped || toolsCapped;
       for (const [hits, key] of [[messageHits, 'messageRows'], [toolHits, 'toolRows']] as const) {
         for (const h of hits) {
           let m = matched.get(h.sid);
@@ -234,6 +278,21 @@ export class HistoryQueries {
     };
   }
 
+  /**
+   * The newest matching rows of one FTS table, up to {@link HIT_CAP}, with their session. Ranked
+   * by bm25 when they are all there is; a word too common for that ranks its newest rows by time.
+   */
+  private matches(fts: 'messages_fts' | 'tool_calls_fts', table: 'messages' | 'tool_calls', match: string): [{ sid: string; seq: number; rank: number }[], boolean] {
+    const rows = this.sqlite
+      .prepare(`SELECT x.session_id AS sid, f.rowid AS seq FROM ${fts} f JOIN ${table} x ON x.seq = f.rowid WHERE ${fts} MATCH @match ORDER BY f.rowid DESC LIMIT ${HIT_CAP}`)
+      .all({ match }) as { sid: string; seq: number }[];
+    if (rows.length >= HIT_CAP) return [rows.map((r, i) => ({ ...r, rank: -1 + i / HIT_CAP })), true];
+    if (rows.length === 0) return [[], false];
+    const ranks = this.sqlite.prepare(`SELECT rowid AS seq, rank FROM ${fts} WHERE ${fts} MATCH @match`).all({ match }) as { seq: number; rank: number }[];
+    const rankOf = new Map(ranks.map((r) => [r.seq, r.rank]));
+    return [rows.map((r) => ({ ...r, rank: rankOf.get(r.seq) ?? 0 })), false];
+  }
+
   private readonly messageIds = new Map<number, string>();
   private readonly toolEntryIds = new Map<number, string>();
 
@@ -244,30 +303,28 @@ export class HistoryQueries {
     const messageRows = page.flatMap((m) => m.messageRows.slice(-SNIPPETS_PER_SESSION));
     const toolRows = page.flatMap((m) => m.toolRows.slice(-SNIPPETS_PER_SESSION));
     const out = new Map<number, string>();
+    // Snippets are cut here from the rows' text (a primary-key read each): FTS5's snippet() tokenizes
+    // the whole document, which for a common word in a long message costs a millisecond a row.
+    const terms = snippetPattern(match);
     if (messageRows.length) {
-      const rows = this.sqlite
-        .prepare(
-          `SELECT f.rowid AS seq, m.id AS id, snippet(messages_fts, 0, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-           FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH @match AND f.rowid IN (SELECT value FROM json_each(@rows))`,
-        )
-        .all({ match, rows: JSON.stringify(messageRows) }) as { seq: number; id: string; snippet: string }[];
-      for (const r of rows) {
-        out.set(r.seq, r.snippet);
-        this.messageIds.set(r.seq, r.id);
+      const one = this.sqlite.prepare(`SELECT id, text FROM messages WHERE seq = ?`);
+      for (const seq of messageRows) {
+        const r = one.get(seq) as { id: string; text: string } | undefined;
+        if (!r) continue;
+        out.set(seq, snippetOf(r.text, terms));
+        this.messageIds.set(seq, r.id);
       }
     }
     if (toolRows.length) {
+      const one = this.sqlite.prepare(`SELECT id, session_id, external_id, name, input, output_summary FROM tool_calls WHERE seq = ?`);
       // A tool call's hit names the call's first row, which is the id its timeline entry has.
-      const rows = this.sqlite
-        .prepare(
-          `SELECT f.rowid AS seq, (SELECT t2.id FROM tool_calls t2 WHERE t2.session_id = t.session_id AND coalesce(t2.external_id, t2.id) = coalesce(t.external_id, t.id) ORDER BY t2.seq LIMIT 1) AS id,
-             snippet(tool_calls_fts, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-           FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH @match AND f.rowid IN (SELECT value FROM json_each(@rows))`,
-        )
-        .all({ match, rows: JSON.stringify(toolRows) }) as { seq: number; id: string; snippet: string }[];
-      for (const r of rows) {
-        out.set(-r.seq, r.snippet);
-        this.toolEntryIds.set(r.seq, r.id);
+      const first = this.sqlite.prepare(`SELECT id FROM tool_calls WHERE session_id = ? AND external_id = ? ORDER BY seq LIMIT 1`);
+      for (const seq of toolRows) {
+        const r = one.get(seq) as { id: string; session_id: string; external_id: string | null; name: string; input: string; output_summary: string | null } | undefined;
+        if (!r) continue;
+        const id = r.external_id ? ((first.get(r.session_id, r.external_id) as { id: string } | undefined)?.id ?? r.id) : r.id;
+        out.set(-seq, `${r.name}: ${snippetOf(`${toolInputText(r.input)} ${r.output_summary ?? ''}`, terms)}`);
+        this.toolEntryIds.set(seq, id);
       }
     }
     return out;
@@ -411,6 +468,14 @@ export class HistoryQueries {
       if (t.input && t.input !== '{}' && (entry.input === '{}' || !entry.input)) entry.input = t.input;
       entry.status = t.status;
     }
+    for (const entry of byCall.values()) {
+      entry.preview = toolPreview(entry.input);
+      if (entry.input.length > TOOL_CLIP || (entry.output?.length ?? 0) > TOOL_CLIP) {
+        entry.clipped = true;
+        entry.input = entry.input.slice(0, TOOL_CLIP);
+        entry.output = entry.output?.slice(0, TOOL_CLIP) ?? null;
+      }
+    }
     const all = [...entries, ...byCall.values()].sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
     this.placeUnlinkedUsage(sessionId, all, new Set(messages.map((m) => m.usage_key).filter((k): k is string => k !== null)));
     return {
@@ -523,6 +588,24 @@ export class HistoryQueries {
       span: span.first && span.last ? { first: span.first, last: span.last } : null,
       ...(this.timeZone() ? { timeZone: this.timeZone() } : {}),
     };
+  }
+
+  /** The whole input and output of one tool call (its timeline entry's id), merged over the call's rows as the timeline does. */
+  tool(sessionId: string, id: string): ToolDetail {
+    const head = this.sqlite.prepare(`SELECT external_id FROM tool_calls WHERE session_id = ? AND id = ?`).get(sessionId, id) as { external_id: string | null } | undefined;
+    if (!head) throw new AppError('not_found', 'No such tool call');
+    const rows = (
+      head.external_id
+        ? this.sqlite.prepare(`SELECT input, output_summary FROM tool_calls WHERE session_id = ? AND external_id = ? ORDER BY seq`).all(sessionId, head.external_id)
+        : this.sqlite.prepare(`SELECT input, output_summary FROM tool_calls WHERE id = ?`).all(id)
+    ) as { input: string; output_summary: string | null }[];
+    let input = '{}';
+    let output: string | null = null;
+    for (const r of rows) {
+      if (r.output_summary !== null) output = r.output_summary;
+      if (r.input && r.input !== '{}' && (input === '{}' || !input)) input = r.input;
+    }
+    return { id, input, output };
   }
 
   problems(): FileProblem[] {

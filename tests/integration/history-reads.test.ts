@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HistoryClient } from '../../src-main/transcripts/history-client';
-import { cleanTitle } from '../../src-main/transcripts/history-queries';
+import { cleanTitle, snippetOf, snippetPattern } from '../../src-main/transcripts/history-queries';
 import { historyWorkerFromSource } from '../helpers/history-worker-launch';
 import { removeTempDirs } from '../helpers/temp-dir';
 import { closeTranscriptDbs, transcriptDb, writeLines, type TranscriptDb } from '../helpers/transcript-db';
@@ -151,6 +151,34 @@ describe('the history list over the worker', () => {
     const part = await client(t).usage({ from: '2026-03-02', to: '2026-03-31' });
     expect(part.byProject.map((p) => p.key)).toEqual(['folder:/work/two']);
     expect(part.bySession).toHaveLength(1);
+  });
+});
+
+describe('a timeline', () => {
+  it('carries a preview per tool call and clips long tool output, the whole of it asked for when opened', async () => {
+    const t = transcriptDb();
+    const long = 'line of output\n'.repeat(1000);
+    const id = await session(t, '/work/eps', '2026-03-01', [{ prompt: 'run it', answer: 'ok', tool: { name: 'Bash', input: { command: 'npm test -- --grep slow\nsecond line' }, output: long } }]);
+    const history = client(t);
+    const timeline = await history.timeline(id);
+    const tool = timeline.entries.find((e) => e.type === 'tool')!;
+    expect(tool).toMatchObject({ preview: 'npm test -- --grep slow', clipped: true });
+    expect(tool.type === 'tool' && tool.output!.length).toBe(2000);
+    const detail = await history.tool(id, tool.id);
+    // What the store keeps of an output (it may shorten a huge one itself), all of it past the timeline's cut.
+    expect(detail.output!.length).toBeGreaterThan(2000);
+    expect(long.startsWith(detail.output!.replace(/\s*…?\s*$/, '').slice(0, 5000))).toBe(true);
+    await expect(history.tool(id, 'nope')).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('snippets', () => {
+  it('are plain text around the first match, every match marked', () => {
+    expect(snippetOf('# Title\n\nsome **bold** text about the zephyr here', snippetPattern('"zephyr"'))).toBe('Title some bold text about the \u0001zephyr\u0002 here');
+    const long = `${'word '.repeat(400)}needle ${'word '.repeat(400)}`;
+    const cut = snippetOf(long, snippetPattern('"need"*'));
+    expect(cut).toMatch(/^….*\u0001needle\u0002.*…$/);
+    expect(cut.length).toBeLessThan(200);
   });
 });
 
