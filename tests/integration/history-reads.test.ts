@@ -177,7 +177,7 @@ describe('snippets', () => {
     expect(snippetOf('# Title\n\nsome **bold** text about the zephyr here', snippetPattern('"zephyr"'))).toBe('Title some bold text about the \u0001zephyr\u0002 here');
     const long = `${'word '.repeat(400)}needle ${'word '.repeat(400)}`;
     const cut = snippetOf(long, snippetPattern('"need"*'));
-    expect(cut).toMatch(/^….*\u0001needle\u0002.*…$/);
+    expect(cut.startsWith('…') && cut.endsWith('…') && cut.includes('\u0001needle\u0002')).toBe(true);
     expect(cut.length).toBeLessThan(200);
   });
 });
