@@ -7,6 +7,7 @@ import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { HistoryFacets, SessionPage, Timeline, UsageReport } from '../../src-common/domain/transcript';
 import type { Result } from '../../src-common/result';
+import { costOf } from '../../src-common/pricing/price-table';
 import { createApp, type App } from '../../src-main/app';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/http-server';
 import { makeRepo } from '../helpers/git-repo';
@@ -237,7 +238,10 @@ export async function benchHistory(): Promise<void> {
       const t = performance.now();
       const out = await run('npx', ['--yes', `ccusage@${CCUSAGE}`, 'daily', '--json', '--offline', '--timezone', 'UTC'], env);
       const ccMs = performance.now() - t;
-      const cc = JSON.parse(out) as { daily: { date: string; totalCost: number }[]; totals: { totalCost: number } };
+      const cc = JSON.parse(out) as {
+        daily: { date: string; totalCost: number; modelBreakdowns?: { modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; cost: number }[] }[];
+        totals: { totalCost: number; outputTokens: number };
+      };
       const days = new Set(cc.daily.map((d) => d.date));
       const ours = report.days.filter((d) => days.has(d.day)).reduce((n, d) => n + (d.cost ?? 0) + (d.cacheCost ?? 0), 0) - (report.days.find((d) => d.day === '2026-02-10') ? (10 * 1 + 5 * 5) / 1e6 : 0);
       const diff = Math.abs(ours - cc.totals.totalCost) / cc.totals.totalCost;
@@ -245,6 +249,19 @@ export async function benchHistory(): Promise<void> {
       row('pitwall (price table)', `$${ours.toFixed(2)}`);
       row(`ccusage@${CCUSAGE} daily --json --offline`, `$${cc.totals.totalCost.toFixed(2)}`, `${(ccMs / 1000).toFixed(1)} s`);
       row('difference (target < 1 %)', `${(diff * 100).toFixed(3)} %`, diff < 0.01 ? 'ok' : 'OVER');
+      // The price table alone: Pitwall's prices on ccusage's own token counts, model by model.
+      let priced = 0;
+      let theirs = 0;
+      for (const d of cc.daily) {
+        for (const m of d.modelBreakdowns ?? []) {
+          priced += costOf(m.modelName, { input: m.inputTokens, output: m.outputTokens, cacheRead: m.cacheReadTokens, cacheWrite: m.cacheCreationTokens })?.total ?? 0;
+          theirs += m.cost;
+        }
+      }
+      const tableDiff = Math.abs(priced - theirs) / theirs;
+      row('price table on ccusage\'s tokens vs its cost', `$${priced.toFixed(2)}`, `$${theirs.toFixed(2)}`, `${(tableDiff * 100).toFixed(3)} %`, tableDiff < 0.01 ? 'ok' : 'OVER');
+      const ourOutput = report.days.filter((d) => days.has(d.day)).reduce((n, d) => n + d.output, 0);
+      row('output tokens: pitwall / ccusage', ourOutput.toLocaleString('en-US'), cc.totals.outputTokens.toLocaleString('en-US'), 'a split response: its last line / its first');
     } catch (error) {
       row(`ccusage@${CCUSAGE}`, `failed: ${(error as Error).message.slice(0, 200)}`);
     }
