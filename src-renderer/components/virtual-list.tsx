@@ -89,21 +89,39 @@ export function VirtualList({
     };
   }, []);
 
-  // A jump is applied, then applied again once the items around it have been measured.
-  const pending = useRef<ScrollRequest | null>(null);
-  useEffect(() => {
-    if (!scrollTo) return;
-    pending.current = scrollTo;
+  // A jump is applied, then again each time items around it are measured and move it, for a
+  // moment or until the person scrolls themselves.
+  const pending = useRef<{ index: number; until: number } | null>(null);
+  useLayoutEffect(() => {
+    if (scrollTo) pending.current = { index: scrollTo.index, until: performance.now() + 1500 };
   }, [scrollTo]);
   useLayoutEffect(() => {
     const el = scroller.current;
     const want = pending.current;
-    if (!el || !want || want.index < 0 || want.index >= count) return;
-    const target = Math.max(0, offsets[want.index]! - 8);
+    if (!el || !want) return;
+    if (want.index < 0 || want.index >= count || performance.now() > want.until) {
+      pending.current = null;
+      return;
+    }
+    const target = Math.max(0, Math.min(offsets[want.index]! - 8, el.scrollHeight - el.clientHeight));
     if (Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
-    else pending.current = null;
-    setView({ top: el.scrollTop, height: el.clientHeight });
+    setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
   }, [scrollTo, offsets, count]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const stop = () => {
+      pending.current = null;
+    };
+    el.addEventListener('wheel', stop, { passive: true });
+    el.addEventListener('touchstart', stop, { passive: true });
+    el.addEventListener('keydown', stop);
+    return () => {
+      el.removeEventListener('wheel', stop);
+      el.removeEventListener('touchstart', stop);
+      el.removeEventListener('keydown', stop);
+    };
+  }, []);
 
   // The first item whose bottom is below the top of the window, by binary search.
   const top = view.top - OVERSCAN_PX;
@@ -126,7 +144,7 @@ export function VirtualList({
   }
   return (
     <div ref={scroller} className={`virtual-scroller ${className ?? ''}`} role="list" aria-label={label} tabIndex={0}>
-      <div className="virtual-space" style={{ height: `${offsets[count]}px` }}>
+      <div className="virtual-space" data-count={count} style={{ height: `${offsets[count]}px` }}>
         {items}
       </div>
     </div>

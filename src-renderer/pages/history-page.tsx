@@ -132,8 +132,9 @@ export function HistoryPage({ openId }: { openId: string | null }) {
           {(f?.models ?? []).map((o) => <option key={o.key} value={o.key}>{o.key} ({o.count})</option>)}
         </select>
         <span className="date-range">
-          <label className="small">From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></label>
-          <label className="small">to <input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></label>
+          <input type="date" aria-label="From" title="From" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <span className="muted">–</span>
+          <input type="date" aria-label="To" title="To" value={to} onChange={(e) => setTo(e.target.value)} />
         </span>
       </div>
       {page.error ? <ErrorBanner error={page.error} onRetry={page.reload} /> : null}

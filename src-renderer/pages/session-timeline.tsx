@@ -270,7 +270,7 @@ export function SessionTimeline({ sessionId, focus = null, highlight = [] }: { s
         </div>
       </header>
       {entries.length === 0 ? <p className="muted">No messages yet.</p> : null}
-      <VirtualList count={entries.length} estimate={90} itemKey={itemKey} render={render} scrollTo={scrollTo} className="timeline-entries" label="Timeline entries" />
+      <VirtualList count={entries.length} estimate={90} itemKey={itemKey} render={render} scrollTo={scrollTo} className="timeline-scroller" label="Timeline entries" />
       {timeline.data.truncated ? <p className="small muted">Only the first 5,000 messages are shown.</p> : null}
     </section>
   );

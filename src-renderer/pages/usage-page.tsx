@@ -160,7 +160,7 @@ function DailyChart({ days, from, to, measure, cache }: { days: UsageReport['day
                 ? series.map((s) => {
                     const h = (s.value(d) / top) * (plotBottom - plotTop);
                     base -= h;
-                    return h > 0 ? <rect key={s.label} x={x} y={base} width={barW} height={h} fill={s.color} /> : null;
+                    return h > 0 ? <rect key={s.label} className="bar" x={x} y={base} width={barW} height={h} fill={s.color} /> : null;
                   })
                 : null}
               {i % every === 0 ? (
@@ -328,7 +328,7 @@ export function UsagePage() {
           {preset === 'custom' ? (
             <span className="date-range">
               <label className="small">From <input type="date" value={customFrom} max={customTo} onChange={(e) => e.target.value && setCustomFrom(e.target.value)} /></label>
-              <label className="small">to <input type="date" value={customTo} min={customFrom} onChange={(e) => e.target.value && setCustomTo(e.target.value)} /></label>
+              <label className="small">To <input type="date" value={customTo} min={customFrom} onChange={(e) => e.target.value && setCustomTo(e.target.value)} /></label>
             </span>
           ) : null}
         </div>
