@@ -364,6 +364,9 @@ export const sessionUsage = sqliteTable(
     model: text('model').notNull(),
     ...tokenColumns(),
     responses: integer('responses').notNull().default(0),
+    /** Bounds of the days the session used this model on (they only widen). */
+    firstDay: text('first_day'),
+    lastDay: text('last_day'),
   },
   (t) => [uniqueIndex('session_usage_key').on(t.sessionId, t.model)],
 );

@@ -58,7 +58,7 @@ const HIT_OPEN = '\u0001';
 const HIT_CLOSE = '\u0002';
 const TIMELINE_LIMIT = 5000;
 /** Characters of a tool's input and output a timeline carries; the rest is asked for when the call is opened. */
-const TOOL_CLIP = 2000;
+const TOOL_CLIP = 300;
 /**
  * A search reads at most this many matching rows per table, newest first: a word in every message
  * of a year of history is counted up to here (and said to be more), so it answers as fast as a rare one.
@@ -550,18 +550,24 @@ export class HistoryQueries {
       add(models, r.model, r);
       if (r.project) add(projects, r.project, r);
     }
-    // Sessions of no project go by folder, and the costliest sessions are named: both from per-session
-    // totals, over the whole history when the range covers it, else from the usage records of the range.
+    // Sessions of no project go by folder, and the costliest sessions are named: from the per-session
+    // totals for sessions whose usage lies inside the range, and from the usage records (by session,
+    // an index) for the few that cross its ends.
     const span = this.sqlite.prepare(`SELECT min(day) AS first, max(day) AS last FROM usage_daily WHERE responses > 0`).get() as { first: string | null; last: string | null };
-    const whole = span.first === null || (q.from <= span.first && q.to >= (span.last ?? q.to));
-    const perSession = this.sqlite
+    const inside = this.sqlite
       .prepare(
-        whole
-          ? `SELECT session_id AS id, model, input_tokens AS input, output_tokens AS output, cache_read_tokens AS cacheRead, cache_write_tokens AS cacheWrite, responses FROM session_usage WHERE responses > 0`
-          : `SELECT session_id AS id, model, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_read_tokens) AS cacheRead, sum(cache_write_tokens) AS cacheWrite, count(*) AS responses
-             FROM usage_records WHERE day >= @from AND day <= @to GROUP BY session_id, model`,
+        `SELECT session_id AS id, model, input_tokens AS input, output_tokens AS output, cache_read_tokens AS cacheRead, cache_write_tokens AS cacheWrite, responses
+         FROM session_usage WHERE responses > 0 AND first_day >= @from AND last_day <= @to`,
       )
-      .all(whole ? {} : params) as (Omit<Row, 'day' | 'agent' | 'project'> & { id: string })[];
+      .all(params) as (Omit<Row, 'day' | 'agent' | 'project'> & { id: string })[];
+    const crossing = this.sqlite
+      .prepare(
+        `SELECT u.session_id AS id, u.model, sum(u.input_tokens) AS input, sum(u.output_tokens) AS output, sum(u.cache_read_tokens) AS cacheRead, sum(u.cache_write_tokens) AS cacheWrite, count(*) AS responses
+         FROM usage_records u WHERE u.session_id IN (SELECT DISTINCT session_id FROM session_usage WHERE responses > 0 AND first_day <= @to AND last_day >= @from AND (first_day < @from OR last_day > @to))
+           AND u.day >= @from AND u.day <= @to GROUP BY u.session_id, u.model`,
+      )
+      .all(params) as (Omit<Row, 'day' | 'agent' | 'project'> & { id: string })[];
+    const perSession = [...inside, ...crossing];
     const info = new Map(
       (this.sqlite.prepare(`SELECT id, project_id AS project, coalesce(cwd, '') AS cwd, title FROM sessions`).all() as { id: string; project: string | null; cwd: string; title: string | null }[]).map((s) => [s.id, s]),
     );

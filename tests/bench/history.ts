@@ -82,8 +82,8 @@ function corpusWords(dbFile: string): { common: string; phrase: string; longest:
     db.exec(`CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, 'messages_fts', 'row')`);
     const common = (db.prepare(`SELECT term FROM temp.vocab ORDER BY doc DESC LIMIT 1`).get() as { term: string }).term;
     const text = (db.prepare(`SELECT text FROM messages WHERE role = 'assistant' AND length(text) > 200 ORDER BY seq LIMIT 1 OFFSET 500`).get() as { text: string }).text;
-    const words = text.match(/[A-Za-z]{4,}/g) ?? ['function'];
-    const phrase = words.slice(2, 5).join(' ');
+    // Three words in a row, as a person would quote them.
+    const phrase = /\b([A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,})\b/.exec(text)?.[1] ?? 'the function';
     const longest = (db.prepare(`SELECT session_id FROM session_counts ORDER BY messages + tool_calls DESC LIMIT 1`).get() as { session_id: string }).session_id;
     return { common, phrase, longest };
   } finally {

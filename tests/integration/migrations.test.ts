@@ -265,6 +265,7 @@ describe('transcript migrations', () => {
     const db = upgraded.sqlite;
     const counts = () => db.prepare(`SELECT messages, tool_calls FROM session_counts WHERE session_id = 's1'`).get();
     const tokens = () => db.prepare(`SELECT model, input_tokens, output_tokens, cache_read_tokens, responses FROM session_usage WHERE session_id = 's1' ORDER BY model`).all();
+    const days = () => db.prepare(`SELECT model, first_day, last_day FROM session_usage WHERE session_id = 's1' ORDER BY model`).all();
     expect(counts()).toEqual({ messages: 1, tool_calls: 1 });
     expect(tokens()).toEqual([{ model: 'opus', input_tokens: 10, output_tokens: 5, cache_read_tokens: 100, responses: 1 }]);
 
@@ -273,6 +274,13 @@ describe('transcript migrations', () => {
     db.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES ('t4', 1, 1, 's1', NULL, 'Bash', 'succeeded')`).run();
     expect(counts()).toEqual({ messages: 2, tool_calls: 2 });
     db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens) VALUES ('claude:b', 's1', '2026-01-01', 'claude-code', 'haiku', '', 1, 2)`).run();
+    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key) VALUES ('claude:c', 's1', '2026-01-05', 'claude-code', 'opus', '')`).run();
+    db.prepare(`DELETE FROM usage_records WHERE key = 'claude:c'`).run();
+    // Bounds only widen: a deleted record leaves them.
+    expect(days()).toEqual([
+      { model: 'haiku', first_day: '2026-01-01', last_day: '2026-01-01' },
+      { model: 'opus', first_day: '2026-01-01', last_day: '2026-01-05' },
+    ]);
     db.prepare(`UPDATE usage_records SET output_tokens = 50 WHERE key = 'claude:a'`).run();
     expect(tokens()).toEqual([
       { model: 'haiku', input_tokens: 1, output_tokens: 2, cache_read_tokens: 0, responses: 1 },
