@@ -37,7 +37,7 @@ test('a new session file in a watched folder appears in the list, search finds i
   const file = path.join(home, '.claude/projects/-home-dev-shop/8c1b1a4e-0000-4000-8000-000000000001.jsonl');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.copyFileSync(path.join(FIXTURES, 'git-ai-project__git-ai__example-claude-code.jsonl'), file);
-  const card = page.getByRole('button', { name: /Make the colors green and yellow/ });
+  const card = page.locator('.session-card .card-open').filter({ hasText: 'Make the colors green and yellow' });
   await expect(card).toBeVisible();
   await expect(card).toContainText('Claude Code files');
   await expect(card).toContainText('13 tool calls');
