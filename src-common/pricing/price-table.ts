@@ -50,6 +50,8 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   'gpt-5-nano': p(0.05, 0.4, 0.005, 0),
   'gpt-5': p(1.25, 10, 0.125, 0),
   'gpt-4.1': p(2, 8, 0.5, 0),
+  'gpt-4o-mini': p(0.15, 0.6, 0.075, 0),
+  'gpt-4o': p(2.5, 10, 1.25, 0),
   'o3': p(2, 8, 0.5, 0),
   'gemini-2.5-pro': p(1.25, 10, 0.31, 0),
   'gemini-2.5-flash': p(0.3, 2.5, 0.075, 0),

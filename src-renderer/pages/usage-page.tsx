@@ -238,7 +238,7 @@ function Table({ title, head, rows, onOpen, totals = true }: { title: string; he
       {totals && rows.length > 1 ? (
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
+            <td>Total</td>
             <Cells r={sum(rows)} />
           </tr>
         </tfoot>
