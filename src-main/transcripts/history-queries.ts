@@ -59,6 +59,8 @@ const HIT_CLOSE = '\u0002';
 const TIMELINE_LIMIT = 5000;
 /** Characters of a tool's input and output a timeline carries; the rest is asked for when the call is opened. */
 const TOOL_CLIP = 300;
+/** Characters of a tool's input read for its preview. */
+const PREVIEW_HEAD = 8000;
 /**
  * A search reads at most this many matching rows per table, newest first: a word in every message
  * of a year of history is counted up to here (and said to be more), so it answers as fast as a rare one.
@@ -453,7 +455,11 @@ export class HistoryQueries {
       order: [m.timestamp ?? 0, m.sequence],
     }));
     const tools = this.sqlite
-      .prepare(`SELECT id, external_id, name, input, output_summary, status, created_at, turn FROM tool_calls WHERE session_id = ? ORDER BY seq LIMIT ${TIMELINE_LIMIT}`)
+      // Only the heads of inputs and outputs (a Write's input holds a whole file): the preview and the clip need no more.
+      .prepare(
+        `SELECT id, external_id, name, substr(input, 1, ${PREVIEW_HEAD}) AS input,
+           substr(output_summary, 1, ${TOOL_CLIP + 1}) AS output_summary, status, created_at, turn FROM tool_calls WHERE session_id = ? ORDER BY seq LIMIT ${TIMELINE_LIMIT}`,
+      )
       .all(sessionId) as { id: string; external_id: string | null; name: string; input: string; output_summary: string | null; status: string; created_at: number; turn: number | null }[];
     // A tool call is several rows (requested, answered; or the hook's decided, completed): one entry each.
     const byCall = new Map<string, TimelineEntry & { type: 'tool'; order: [number, number] }>();
