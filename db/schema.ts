@@ -358,6 +358,31 @@ export const usageDaily = sqliteTable(
   (t) => [uniqueIndex('usage_daily_key').on(t.day, t.agentKind, t.model, t.projectKey)],
 );
 
+/**
+ * Per-session counts, kept in step with messages and tool_calls by triggers (migration
+ * session_totals) so the history list never counts rows per request. Local only: not synced.
+ */
+export const sessionCounts = sqliteTable('session_counts', {
+  sessionId: text('session_id').primaryKey(),
+  messages: integer('messages').notNull().default(0),
+  toolCalls: integer('tool_calls').notNull().default(0),
+});
+
+/** Per-session, per-model token totals, kept in step with usage_records by triggers. Local only. */
+export const sessionUsage = sqliteTable(
+  'session_usage',
+  {
+    sessionId: text('session_id').notNull(),
+    model: text('model').notNull(),
+    ...tokenColumns(),
+    responses: integer('responses').notNull().default(0),
+    /** Bounds of the days the session used this model on (they only widen). */
+    firstDay: text('first_day'),
+    lastDay: text('last_day'),
+  },
+  (t) => [uniqueIndex('session_usage_key').on(t.sessionId, t.model)],
+);
+
 /** Facts about the transcript store itself (the zone the usage rollup was built in), owned by the transcript service. */
 export const transcriptState = sqliteTable('transcript_state', {
   key: text('key').primaryKey(),

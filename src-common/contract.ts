@@ -22,6 +22,9 @@ import {
   timelineSchema,
   transcriptRootSchema,
   usageQuerySchema,
+  sessionPageSchema,
+  historyFacetsSchema,
+  toolDetailSchema,
   usageReportSchema,
 } from './domain/transcript';
 
@@ -194,6 +197,9 @@ export const channels = {
   'sessions:scrollback': { request: z.object({ sessionId: id }).strict(), response: z.object({ data: z.string(), offset: z.number() }) },
   /** Sessions of every source, filtered, with full-text search over their messages. */
   'history:sessions': { request: sessionQuerySchema, response: z.array(sessionSummarySchema) },
+  'history:list': { request: sessionQuerySchema, response: sessionPageSchema },
+  'history:facets': { request: empty, response: historyFacetsSchema },
+  'history:tool': { request: z.object({ sessionId: id, id: z.string().min(1).max(200) }).strict(), response: toolDetailSchema },
   'history:timeline': { request: z.object({ sessionId: id }).strict(), response: timelineSchema },
   'history:usage': { request: usageQuerySchema, response: usageReportSchema },
   'transcripts:roots': { request: empty, response: z.array(transcriptRootSchema) },

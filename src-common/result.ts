@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'internal',
   /** A restart for an update needs the person's answer about the agents still running. */
   'agents_running',
+  /** A newer request replaced this one before it was answered (a search typed further). */
+  'cancelled',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -19,7 +19,7 @@ import { TaskService } from './tasks/task-service';
 import { ProjectService } from './projects/project-service';
 import { WorktreeRemoval } from './worktrees/worktree-removal';
 import { WorktreeService } from './worktrees/worktree-service';
-import { HistoryQueries } from './transcripts/history-queries';
+import { HistoryClient, builtHistoryWorkerLauncher } from './transcripts/history-client';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
@@ -139,7 +139,15 @@ export function createApp(config: AppConfig): App {
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
     }),
   );
-  const history = new HistoryQueries(database.sqlite, () => effectiveZone(settings.get().usageTimeZone));
+  // History and Usage read in worker threads on their own read-only connections: a heavy search never holds this thread.
+  const history = store.add(
+    new HistoryClient(
+      config.historyWorkerLaunch ?? builtHistoryWorkerLauncher(mainDir),
+      { dbFile: path.join(config.dataDir, 'pitwall.db'), nativeBinding: config.sqliteNativeBinding ?? null },
+      () => effectiveZone(settings.get().usageTimeZone),
+      () => settings.get().modelPrices,
+    ),
+  );
   const sync = store.add(new SyncService(database.sqlite, events, config.syncOptions));
   const status = store.add(
     new StatusService(events, {

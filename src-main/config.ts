@@ -4,6 +4,7 @@ import type { PtyHostLaunch } from './agents/pty-host-client';
 import type { SessionServiceOptions } from './agents/session-service';
 import type { UserEnvironmentOptions } from './agents/user-environment';
 import type { TranscriptRoot } from './transcripts/transcript-sources';
+import type { HistoryWorkerLauncher } from './transcripts/history-client';
 import type { ScanLauncher } from './transcripts/transcript-service';
 import type { SyncServiceOptions } from './sync/sync-service';
 
@@ -31,6 +32,8 @@ export interface AppConfig {
   transcriptRoots?: TranscriptRoot[];
   /** How to start the first-scan worker; defaults to the built `transcript-scan.js` (tests run it from source). */
   transcriptScanLaunch?: ScanLauncher;
+  /** How to start a history reader thread; defaults to the built `history-worker.js` (tests run it from source). */
+  historyWorkerLaunch?: HistoryWorkerLauncher;
   /** Team sync tunables (tests shorten the timeouts and retries). */
   syncOptions?: Partial<SyncServiceOptions>;
 }

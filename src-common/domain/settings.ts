@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priceOverridesSchema } from '../pricing/price-table';
 import { TRANSCRIPT_SOURCES } from './transcript';
 
 /** Which notifications are raised, per kind. */
@@ -60,6 +61,8 @@ export const appSettingsSchema = z.object({
   preferredEditor: z.string().max(100).nullable().default(null),
   /** The zone usage is counted in by day: `local` (the system's, as ccusage does) or an IANA name such as `UTC` or `America/New_York`. */
   usageTimeZone: z.string().max(100).refine(isTimeZone, 'Not a time zone this system knows (use local, UTC or a name such as Europe/Paris)').default('local'),
+  /** Prices the person set per model (dollars per million tokens), over the shipped table. */
+  modelPrices: priceOverridesSchema.refine((o) => Object.keys(o).length <= 200, 'At most 200 prices').default({}),
 });
 
 /** App-wide settings. */

@@ -74,8 +74,12 @@ export const sessionSummarySchema = z.object({
   messageCount: z.number(),
   toolCallCount: z.number(),
   tokens: tokensSchema,
+  /** What the tokens cost in dollars by the price table (null: no model of the session has a price). */
+  cost: z.number().nullable().optional(),
   /** Search hits in this session's messages: text with the matches wrapped in {@link SNIPPET_HIT_OPEN} … {@link SNIPPET_HIT_CLOSE}. */
   hits: z.array(z.object({ messageId: z.string(), snippet: z.string() })),
+  /** How many messages and tool calls of this session match the search. */
+  hitCount: z.number().optional(),
 });
 /** A session in the history list. */
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
@@ -90,9 +94,37 @@ export const sessionQuerySchema = z
     from: z.number().optional(),
     to: z.number().optional(),
     query: z.string().max(500).optional(),
+    /** Sessions of no registered project that ran in this folder. */
+    folder: z.string().max(4096).optional(),
     limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).max(10_000_000).default(0),
   })
   .strict();
+
+/** A page of the history list, with how many sessions (and search hits) there are in all. */
+export const sessionPageSchema = z.object({
+  sessions: z.array(sessionSummarySchema),
+  total: z.number(),
+  offset: z.number(),
+  /** For a search: matching messages and tool calls; `capped` when the count stopped at a limit (a very common word). */
+  hits: z.object({ count: z.number(), capped: z.boolean() }).nullable(),
+  /** What a search looked at: everything, or titles and folders only (a single letter). */
+  scope: z.enum(['all', 'titles']).nullable(),
+});
+/** A page of the history list. */
+export type SessionPage = z.infer<typeof sessionPageSchema>;
+
+/** Every value the history filters can take, from all sessions, with how many sessions have it. */
+export const historyFacetsSchema = z.object({
+  sources: z.array(z.object({ key: z.string(), count: z.number() })),
+  agents: z.array(z.object({ key: z.string(), count: z.number() })),
+  models: z.array(z.object({ key: z.string(), count: z.number() })),
+  projects: z.array(z.object({ id: z.string(), name: z.string(), count: z.number() })),
+  /** Folders of sessions in no registered project. */
+  folders: z.array(z.object({ path: z.string(), count: z.number() })),
+});
+/** Every value the history filters can take. */
+export type HistoryFacets = z.infer<typeof historyFacetsSchema>;
 
 /** One entry of a session's timeline. */
 export const timelineEntrySchema = z.discriminatedUnion('type', [
@@ -111,8 +143,12 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     type: z.literal('tool'),
     id: z.string(),
     name: z.string(),
+    /** The call's input (JSON), cut at a few KB in a timeline: `clipped` says so, and `history:tool` has all of it. */
     input: z.string(),
     output: z.string().nullable(),
+    clipped: z.boolean().optional(),
+    /** The file path, command or pattern, for the row before it is opened. */
+    preview: z.string().nullable().optional(),
     status: z.string(),
     timestamp: z.number().nullable(),
     /** The tokens of the response that made this call, when no message of that response shows them. */
@@ -121,6 +157,11 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
 ]);
 /** One entry of a session's timeline. */
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+/** The whole input and output of one tool call of a session. */
+export const toolDetailSchema = z.object({ id: z.string(), input: z.string(), output: z.string().nullable() });
+/** The whole input and output of one tool call. */
+export type ToolDetail = z.infer<typeof toolDetailSchema>;
 
 /** A session's structured timeline. */
 export const timelineSchema = z.object({
@@ -140,12 +181,26 @@ export const usageQuerySchema = z
     to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to must be YYYY-MM-DD'),
   })
   .strict();
+const costed = tokensSchema.extend({
+  responses: z.number(),
+  /** Dollars for input and output. */
+  cost: z.number().optional(),
+  /** Dollars for cache reads and writes. */
+  cacheCost: z.number().optional(),
+});
 /** Usage per day and per agent kind, model and project over a range. */
 export const usageReportSchema = z.object({
-  days: z.array(tokensSchema.extend({ day: z.string(), responses: z.number() })),
-  byAgent: z.array(tokensSchema.extend({ key: z.string(), responses: z.number() })),
-  byModel: z.array(tokensSchema.extend({ key: z.string(), responses: z.number() })),
-  byProject: z.array(tokensSchema.extend({ key: z.string(), name: z.string(), responses: z.number() })),
+  days: z.array(costed.extend({ day: z.string() })),
+  byAgent: z.array(costed.extend({ key: z.string() })),
+  byModel: z.array(costed.extend({ key: z.string() })),
+  /** Registered projects, and sessions of none grouped by their folder (`key` is `folder:<path>`). */
+  byProject: z.array(costed.extend({ key: z.string(), name: z.string() })),
+  /** The sessions that cost most, of those active in the range. */
+  bySession: z.array(costed.extend({ key: z.string(), name: z.string() })).optional(),
+  /** The price table the costs come from; models it has no price for. */
+  pricing: z.object({ source: z.string(), date: z.string(), unpriced: z.array(z.string()) }).optional(),
+  /** The first and last day with any usage at all (for an "all time" range). */
+  span: z.object({ first: z.string(), last: z.string() }).nullable().optional(),
   /** The zone the days are counted in (an IANA name). */
   timeZone: z.string().optional(),
 });

@@ -10,7 +10,7 @@ import type { TaskService } from '../tasks/task-service';
 import type { SettingsService } from '../settings/settings-service';
 import type { WorktreeRemoval } from '../worktrees/worktree-removal';
 import type { WorktreeService } from '../worktrees/worktree-service';
-import type { HistoryQueries } from '../transcripts/history-queries';
+import type { HistoryClient } from '../transcripts/history-client';
 import type { TranscriptService } from '../transcripts/transcript-service';
 import type { SyncService } from '../sync/sync-service';
 import type { IdeService } from '../ide/ide-service';
@@ -32,7 +32,7 @@ export interface HandlerDeps {
   diffs: DiffService;
   tasks: TaskService;
   transcripts: TranscriptService;
-  history: HistoryQueries;
+  history: HistoryClient;
   sync: SyncService;
   status: StatusService;
   ide: IdeService;
@@ -69,6 +69,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tasks:pr-option': (req) => deps.tasks.pullRequestOption(req.id),
     'tasks:open-pr': (req) => deps.tasks.openPullRequest(req.id),
     'history:sessions': (req) => deps.history.sessions(req),
+    'history:list': (req) => deps.history.list(req),
+    'history:facets': () => deps.history.facets(),
+    'history:tool': (req) => deps.history.tool(req.sessionId, req.id),
     'history:timeline': (req) => deps.history.timeline(req.sessionId),
     'history:usage': (req) => deps.history.usage(req),
     'transcripts:roots': () => deps.transcripts.roots(),

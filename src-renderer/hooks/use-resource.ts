@@ -31,6 +31,8 @@ export function useResource<T>(load: () => Promise<Result<T>>, deps: unknown[], 
     setState((s) => ({ ...s, loading: true }));
     void loadRef.current().then((result) => {
       if (mine !== generation.current) return;
+      // A newer request replaced this one in the core (another window typed further): its answer is on the way.
+      if (!result.ok && result.error.code === 'cancelled') return;
       setState(result.ok ? { data: result.value, error: null, loading: false } : (s) => ({ data: s.data, error: result.error, loading: false }));
     });
   }, []);

@@ -55,7 +55,7 @@ async function trivialHookServer(): Promise<{ url: string; close: () => Promise<
 }
 
 /** Pitwall's own part: PreToolUse + PostToolUse posted straight to the pty host's endpoint, the core deciding by the rule. */
-async function gatewayAlone(app: App, sessionId: string, pairs: number): Promise<number[]> {
+export async function gatewayAlone(app: App, sessionId: string, pairs: number): Promise<number[]> {
   const pid = (await app.ptyHost.list()).find((s) => s.sessionId === sessionId)!.pid;
   const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   const get = (name: string) => environ.find((e) => e.startsWith(`${name}=`))!.slice(name.length + 1);

@@ -4,6 +4,7 @@ import { createApp } from '../../src-main/app';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { MIGRATIONS_DIR } from '../helpers/test-app';
 import { ptyHostLaunchFromSource } from '../helpers/pty-host-launch';
+import { historyWorkerFromSource } from '../helpers/history-worker-launch';
 import { scanLaunchFromSource } from '../helpers/scan-launch';
 import { median, row } from './bench-utils';
 
@@ -34,6 +35,7 @@ export async function benchIngestLatency(): Promise<void> {
     ptyHostLaunch: ptyHostLaunchFromSource,
     transcriptRoots: [{ source: 'claude-code', path: root }],
     transcriptScanLaunch: scanLaunchFromSource,
+    historyWorkerLaunch: historyWorkerFromSource,
   });
   try {
     await app.transcripts.scanDone();

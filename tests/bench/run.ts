@@ -1,5 +1,6 @@
 import { benchApprovalRoundtrip } from './approval-roundtrip';
 import { benchDiff } from './diff';
+import { benchHistory } from './history';
 import { benchIngestLatency } from './ingest-latency';
 import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'rule-evaluation': benchRuleEvaluation,
   sync: benchSync,
   status: benchStatus,
+  history: benchHistory,
 };
 
 async function main(): Promise<void> {

@@ -98,8 +98,10 @@ test('every page at 1280×800 and 1920×1080: nothing overflows sideways, form c
       await expect(p.getByRole('region', { name: /Timeline of/ })).toBeVisible();
     } },
     { name: 'usage', route: 'usage', ready: async (p) => {
+      await p.getByRole('button', { name: 'Custom' }).click();
       await p.getByLabel('From', { exact: true }).fill('2025-09-01');
       await p.getByLabel('To', { exact: true }).fill('2026-03-01');
+      await p.getByRole('button', { name: 'Tokens', exact: true }).click();
       await expect(p.getByRole('img', { name: 'Tokens per day' })).toBeVisible();
     } },
     { name: 'approvals', route: 'approvals', ready: (p) => expect(p.getByRole('heading', { name: 'Approvals' })).toBeVisible() },

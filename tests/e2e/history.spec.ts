@@ -37,14 +37,14 @@ test('a new session file in a watched folder appears in the list, search finds i
   const file = path.join(home, '.claude/projects/-home-dev-shop/8c1b1a4e-0000-4000-8000-000000000001.jsonl');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.copyFileSync(path.join(FIXTURES, 'git-ai-project__git-ai__example-claude-code.jsonl'), file);
-  const card = page.getByRole('button', { name: /Make the colors green and yellow/ });
+  const card = page.locator('.session-card .card-open').filter({ hasText: 'Make the colors green and yellow' });
   await expect(card).toBeVisible();
   await expect(card).toContainText('Claude Code files');
   await expect(card).toContainText('13 tool calls');
 
   await page.getByLabel('Search messages').fill('yellow');
   await expect(page.locator('.session-card')).toHaveCount(1);
-  await expect(card.locator('mark').first()).toHaveText(/yellow/i);
+  await expect(page.locator('.session-card').first().locator('mark').first()).toHaveText(/yellow/i);
 
   await card.click();
   const timeline = page.getByRole('region', { name: /Timeline of Make the colors green and yellow/ });
@@ -62,8 +62,10 @@ test('a new session file in a watched folder appears in the list, search finds i
   await page.screenshot({ path: screenshotPath('history.png') });
 
   await page.goto(`${serve.origin}/#/usage`);
+  await page.getByRole('button', { name: 'Custom' }).click();
   await page.getByLabel('From', { exact: true }).fill('2025-09-01');
   await page.getByLabel('To', { exact: true }).fill('2026-03-01');
+  await page.getByRole('button', { name: 'Tokens', exact: true }).click();
   await expect(page.getByRole('img', { name: 'Tokens per day' })).toBeVisible();
   await expect(page.locator('table').filter({ hasText: 'Responses' }).first()).toContainText('claude-code');
   await page.screenshot({ path: screenshotPath('usage.png'), fullPage: true });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp } from '../../src-main/app';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
+import { historyWorkerFromSource } from './history-worker-launch';
 import { scanLaunchFromSource } from './scan-launch';
 
 const dataDir = process.argv[2]!;
@@ -17,6 +18,7 @@ const app = createApp({
   ptyHostLaunch: ptyHostLaunchFromSource,
   transcriptRoots: defaultTranscriptRoots({ HOME: dataDir }, 'linux', dataDir),
   transcriptScanLaunch: scanLaunchFromSource,
+  historyWorkerLaunch: historyWorkerFromSource,
   syncOptions: {
     requestTimeoutMs: Number(process.env.PITWALL_TEST_SYNC_TIMEOUT_MS ?? 3000),
     retryBaseMs: 100,

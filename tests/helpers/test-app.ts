@@ -5,6 +5,7 @@ import type { AppConfig } from '../../src-main/config';
 import { defaultTranscriptRoots } from '../../src-main/transcripts/transcript-sources';
 import { assertPrivateHome } from './private-home';
 import { ptyHostLaunchFromSource } from './pty-host-launch';
+import { historyWorkerFromSource } from './history-worker-launch';
 import { scanLaunchFromSource } from './scan-launch';
 import { tempDir } from './temp-dir';
 
@@ -29,6 +30,7 @@ export function makeTestApp(
     // The agents' HOME is the data dir, so their transcripts land under it, never in the real home.
     transcriptRoots: defaultTranscriptRoots(env, 'linux', env.HOME ?? dataDir),
     transcriptScanLaunch: scanLaunchFromSource,
+    historyWorkerLaunch: historyWorkerFromSource,
     ...rest,
   });
 }

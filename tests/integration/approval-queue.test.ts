@@ -64,6 +64,7 @@ describe('the approval queue', () => {
       updates: { enabled: false, feedUrl: null },
       preferredEditor: null,
       usageTimeZone: 'local',
+      modelPrices: {},
     };
     expect(value(await app!.router.dispatch('settings:get', {}))).toEqual(defaults);
     expect(await app!.router.dispatch('settings:update', { approvalTimeoutSeconds: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });

@@ -270,4 +270,52 @@ describe('transcript migrations', () => {
     expect(upgraded.sqlite.prepare(`SELECT id FROM verification_runs WHERE task_id = 't1'`).all()).toEqual([{ id: 'v1' }]);
     upgraded.close();
   });
+
+  it('0013 keeps per-session counts and token totals with every write, counted from the rows already there', () => {
+    const { file, handle } = migratedTo('0012_hot_query_indexes');
+    const { sqlite } = handle;
+    sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
+    sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'hi', 1)`).run();
+    const tool = sqlite.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES (?, 1, 1, 's1', ?, 'Read', ?)`);
+    tool.run('t1', 'toolu_1', 'requested');
+    tool.run('t2', 'toolu_1', 'succeeded');
+    const usage = sqlite.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens) VALUES (?, 's1', '2026-01-01', 'claude-code', ?, '', ?, ?, ?)`);
+    usage.run('claude:a', 'opus', 10, 5, 100);
+    handle.close();
+
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0013_session_totals') + 1) });
+    const db = upgraded.sqlite;
+    const counts = () => db.prepare(`SELECT messages, tool_calls FROM session_counts WHERE session_id = 's1'`).get();
+    const tokens = () => db.prepare(`SELECT model, input_tokens, output_tokens, cache_read_tokens, responses FROM session_usage WHERE session_id = 's1' ORDER BY model`).all();
+    const days = () => db.prepare(`SELECT model, first_day, last_day FROM session_usage WHERE session_id = 's1' ORDER BY model`).all();
+    expect(counts()).toEqual({ messages: 1, tool_calls: 1 });
+    expect(tokens()).toEqual([{ model: 'opus', input_tokens: 10, output_tokens: 5, cache_read_tokens: 100, responses: 1 }]);
+
+    db.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m2', 1, 1, 's1', 'assistant', 'yo', 2)`).run();
+    db.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES ('t3', 1, 1, 's1', 'toolu_1', 'Read', 'succeeded')`).run();
+    db.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES ('t4', 1, 1, 's1', NULL, 'Bash', 'succeeded')`).run();
+    expect(counts()).toEqual({ messages: 2, tool_calls: 2 });
+    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens, output_tokens) VALUES ('claude:b', 's1', '2026-01-01', 'claude-code', 'haiku', '', 1, 2)`).run();
+    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key) VALUES ('claude:c', 's1', '2026-01-05', 'claude-code', 'opus', '')`).run();
+    db.prepare(`DELETE FROM usage_records WHERE key = 'claude:c'`).run();
+    // Bounds only widen: a deleted record leaves them.
+    expect(days()).toEqual([
+      { model: 'haiku', first_day: '2026-01-01', last_day: '2026-01-01' },
+      { model: 'opus', first_day: '2026-01-01', last_day: '2026-01-05' },
+    ]);
+    db.prepare(`UPDATE usage_records SET output_tokens = 50 WHERE key = 'claude:a'`).run();
+    expect(tokens()).toEqual([
+      { model: 'haiku', input_tokens: 1, output_tokens: 2, cache_read_tokens: 0, responses: 1 },
+      { model: 'opus', input_tokens: 10, output_tokens: 50, cache_read_tokens: 100, responses: 1 },
+    ]);
+    db.prepare(`DELETE FROM usage_records WHERE key = 'claude:b'`).run();
+    db.prepare(`DELETE FROM messages WHERE id = 'm2'`).run();
+    db.prepare(`DELETE FROM tool_calls WHERE external_id = 'toolu_1'`).run();
+    expect(counts()).toEqual({ messages: 1, tool_calls: 1 });
+    expect(tokens()).toEqual([
+      { model: 'haiku', input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, responses: 0 },
+      { model: 'opus', input_tokens: 10, output_tokens: 50, cache_read_tokens: 100, responses: 1 },
+    ]);
+    upgraded.close();
+  });
 });
