@@ -137,6 +137,7 @@ export function createApp(config: AppConfig): App {
       nativeBinding: config.sqliteNativeBinding ?? null,
       defaultRoots: config.transcriptRoots ?? defaultTranscriptRoots(),
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
+      ...(config.transcriptDebounceMs !== undefined ? { debounceMs: config.transcriptDebounceMs } : {}),
     }),
   );
   const history = new HistoryQueries(database.sqlite, () => effectiveZone(settings.get().usageTimeZone));

@@ -31,6 +31,8 @@ export interface AppConfig {
   transcriptRoots?: TranscriptRoot[];
   /** How to start the first-scan worker; defaults to the built `transcript-scan.js` (tests run it from source). */
   transcriptScanLaunch?: ScanLauncher;
+  /** How long a rewritten whole-file transcript must be quiet before it is read (tests lengthen it). */
+  transcriptDebounceMs?: number;
   /** Team sync tunables (tests shorten the timeouts and retries). */
   syncOptions?: Partial<SyncServiceOptions>;
 }

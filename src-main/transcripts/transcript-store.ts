@@ -95,6 +95,25 @@ export interface TranscriptStoreOptions {
   timeZone?: string;
 }
 
+/**
+ * The searchable tables and how their rows are indexed in bulk. While a table's `after` key is in
+ * transcript_state, its insert trigger indexes nothing and rows above that seq wait for
+ * {@link TranscriptStore.indexForSearch} (migration 0012).
+ */
+const SEARCH_INDEXES = [
+  { table: 'messages', key: 'fts_messages_after', fill: `INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq > ?` },
+  {
+    table: 'tool_calls',
+    key: 'fts_tool_calls_after',
+    fill: `INSERT INTO tool_calls_fts(rowid, name, input, output_summary) SELECT seq, name, input, output_summary FROM tool_calls WHERE seq > ?`,
+  },
+] as const;
+
+/** Page cache of a connection writing in bulk (KiB, as SQLite's negative cache_size counts). */
+const BULK_CACHE_KIB = 64 * 1024;
+/** WAL pages between checkpoints while writing in bulk (SQLite's default is 1000). */
+const BULK_CHECKPOINT_PAGES = 10_000;
+
 const SESSION_COLUMNS = 'id, source, external_id, title, cwd, started_at, ended_at, models, project_id, transcript_path';
 const ZONE_KEY = 'usage_time_zone';
 
@@ -113,6 +132,8 @@ export class TranscriptStore {
   private readonly legacyChecked = new Set<string>();
   /** The registered folders the last re-attribution was made for. */
   private attributedFor: string | null = null;
+  /** The connection's own settings while {@link beginBulk} has changed them. */
+  private bulkPragmas: { cache: number; checkpoint: number } | null = null;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -201,6 +222,52 @@ export class TranscriptStore {
   /** Writes a batch in one transaction; answers the Pitwall session id the rows went to. */
   apply(batch: ApplyBatch): string | null {
     return this.applyTx(batch);
+  }
+
+  /**
+   * Makes this connection fit for writing a whole history (a first scan): a larger page cache, fewer
+   * WAL checkpoints, and search indexing of new rows deferred to {@link indexForSearch}, which indexes
+   * them together (one large segment instead of one per transaction). {@link endBulk} undoes it all.
+   */
+  beginBulk(): void {
+    this.bulkPragmas ??= { cache: this.sqlite.pragma('cache_size', { simple: true }) as number, checkpoint: this.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number };
+    this.sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    this.sqlite.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+    this.sqlite.transaction(() => {
+      for (const { table, key } of SEARCH_INDEXES) {
+        // Kept when already there: a scan killed midway left rows above it unindexed.
+        this.sqlite
+          .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
+          .run(key, table, key);
+      }
+    })();
+  }
+
+  /**
+   * Indexes for search every row written since search indexing was deferred, in one transaction;
+   * with `keepDeferring` the rows written next wait for the next call. Answers how many rows it indexed.
+   */
+  indexForSearch(keepDeferring = false): number {
+    return this.sqlite.transaction(() => {
+      let indexed = 0;
+      for (const { table, key, fill } of SEARCH_INDEXES) {
+        const after = this.stmts.state.get(key) as { value: string } | undefined;
+        if (!after) continue;
+        indexed += this.sqlite.prepare(fill).run(Number(after.value)).changes;
+        if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE key = ?`).run(table, key);
+        else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+      }
+      return indexed;
+    })();
+  }
+
+  /** Indexes what waits for search and puts the connection back as it was before {@link beginBulk}. */
+  endBulk(): void {
+    this.indexForSearch();
+    if (!this.bulkPragmas) return;
+    this.sqlite.pragma(`cache_size = ${this.bulkPragmas.cache}`);
+    this.sqlite.pragma(`wal_autocheckpoint = ${this.bulkPragmas.checkpoint}`);
+    this.bulkPragmas = null;
   }
 
   /** Records problems on a file without moving its cursor (a file that cannot be read at all). */
