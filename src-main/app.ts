@@ -19,6 +19,7 @@ import { TaskService } from './tasks/task-service';
 import { ProjectService } from './projects/project-service';
 import { WorktreeRemoval } from './worktrees/worktree-removal';
 import { WorktreeService } from './worktrees/worktree-service';
+import { OutputFlow } from './agents/output-flow';
 import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
@@ -44,6 +45,8 @@ export interface App extends Disposable {
   readonly hookBroker: HookBroker;
   /** The connection to the pty host (which also owns the agents' hook endpoint). */
   readonly ptyHost: PtyHostClient;
+  /** Terminal output's flow control: a client that falls behind on a session pauses its pty. */
+  readonly outputFlow: OutputFlow;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
   readonly sync: SyncService;
@@ -201,6 +204,7 @@ export function createApp(config: AppConfig): App {
     approvals,
     hookBroker: broker,
     ptyHost: host,
+    outputFlow: new OutputFlow((sessionId, paused) => host.flow(sessionId, paused)),
     tasks: taskService,
     transcripts,
     sync,

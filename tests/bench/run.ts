@@ -7,6 +7,7 @@ import { benchRuleEvaluation } from './rule-evaluation';
 import { benchStartup } from './startup';
 import { benchStatus } from './status';
 import { benchSync } from './sync';
+import { benchWorktreeCreate } from './worktree-create';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
 const benches: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'rule-evaluation': benchRuleEvaluation,
   sync: benchSync,
   status: benchStatus,
+  'worktree-create': benchWorktreeCreate,
 };
 
 async function main(): Promise<void> {

@@ -20,6 +20,11 @@ interface Session {
   batcher: OutputBatcher;
   lastDataAt: number;
   killTimer: NodeJS.Timeout | null;
+  /**
+   * Why the pty is not being read: `core` (a client of the core fell behind) and each connection whose
+   * socket buffer is full. While any holds, the agent blocks on its writes: nothing is dropped.
+   */
+  holds: Set<string | net.Socket>;
 }
 
 /**
@@ -29,7 +34,7 @@ interface Session {
  * output. So the host holds its own handle on the pty's slave end (no EIO while it is open) and
  * holds back the destroy until no data has come for a moment; then it lets go of both.
  */
-function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000): void {
+function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, paused: () => boolean, capMs = 10_000): void {
   const internals = pty as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown }; _pty?: unknown };
   const socket = internals._socket;
   if (!socket || typeof socket.destroy !== 'function') return;
@@ -46,7 +51,8 @@ function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000)
   socket.destroy = (...args: unknown[]) => {
     const now = Date.now();
     firstCall ??= now;
-    if (now - lastDataAt() < 100 && now - firstCall < capMs) {
+    // A paused pty still holds output in the kernel: wait for its reader, however long it takes.
+    if (paused() || (now - lastDataAt() < 100 && now - firstCall < capMs)) {
       setTimeout(() => socket.destroy(...args), 25);
       return socket;
     }
@@ -178,6 +184,11 @@ export class PtyHostServer {
         throw new Error('hello is answered per connection');
       case 'hook-answer':
         return this.hooks.answer(request.callId, request.verdict);
+      case 'flow': {
+        const s = this.sessions.get(request.sessionId);
+        if (s) this.hold(s, 'core', request.paused);
+        return undefined;
+      }
       case 'shutdown':
         for (const s of this.sessions.values()) if (s.info.running) this.kill(s.info.sessionId, 1000);
         setTimeout(() => this.onIdleExit(), 1500).unref();
@@ -210,14 +221,15 @@ export class PtyHostServer {
       scrollback,
       lastDataAt: Date.now(),
       killTimer: null,
+      holds: new Set(),
       batcher: new OutputBatcher((data) => {
         session.scrollback.append(data);
         session.info.bytes += data.length;
-        this.broadcast({ type: 'output', sessionId: spec.sessionId, offset: session.info.bytes - data.length }, data);
+        this.broadcast({ type: 'output', sessionId: spec.sessionId, offset: session.info.bytes - data.length }, data, session);
       }),
     };
     this.sessions.set(spec.sessionId, session);
-    drainBeforeDestroy(pty, () => session.lastDataAt);
+    drainBeforeDestroy(pty, () => session.lastDataAt, () => session.holds.size > 0);
     pty.onData((data) => {
       session.lastDataAt = Date.now();
       session.batcher.push(Buffer.from(data, 'utf8'));
@@ -277,10 +289,37 @@ export class PtyHostServer {
     if (!socket.destroyed) socket.write(encodeFrame(message, body));
   }
 
-  private broadcast(message: HostMessage, body?: Buffer): void {
+  /**
+   * Sends a frame to every connection. Output of a session whose frame a connection could not take at
+   * once (its socket buffer is full) stops being read from the pty until that connection drains.
+   */
+  private broadcast(message: HostMessage, body?: Buffer, from?: Session): void {
     if (this.clients.size === 0) return;
     const frame = encodeFrame(message, body);
-    for (const client of this.clients) if (!client.destroyed) client.write(frame);
+    for (const client of this.clients) {
+      if (client.destroyed) continue;
+      if (!client.write(frame) && from && !from.holds.has(client)) {
+        this.hold(from, client, true);
+        const release = (): void => {
+          client.off('drain', release);
+          client.off('close', release);
+          this.hold(from, client, false);
+        };
+        client.on('drain', release);
+        client.on('close', release);
+      }
+    }
+  }
+
+  /** Adds or lifts one reason not to read a session's pty; it is paused while any reason holds. */
+  private hold(session: Session, reason: string | net.Socket, on: boolean): void {
+    const before = session.holds.size > 0;
+    if (on) session.holds.add(reason);
+    else session.holds.delete(reason);
+    const after = session.holds.size > 0;
+    if (before === after || !session.info.running) return;
+    if (after) session.pty.pause();
+    else session.pty.resume();
   }
 
   /** The host leaves when nothing runs and no core has been connected for a while. */
