@@ -78,6 +78,20 @@ interface UsageRow {
 
 const TOKEN_COLUMNS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
 
+/** A batch's net change to one row of the daily rollup; `shrank` when a record left it (it may be empty now). */
+interface DailyChange {
+  day: string;
+  agent_kind: string;
+  model: string;
+  project_key: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  responses: number;
+  shrank: boolean;
+}
+
 function total(u: UsageRow): number {
   return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
 }
@@ -365,7 +379,9 @@ export class TranscriptStore {
         // An ingested call is dated by its line, so the timeline can place it among the messages.
         this.stmts.insertTool.run({ id: newId(), now, at: t.timestamp ?? now, sessionId, key: t.key, name, input: t.input ?? '{}', output: t.output, status: t.status, sequence: t.sequence });
       }
-      for (const u of output.usage) this.usage(u, session, batch.agentKind);
+      const daily = new Map<string, DailyChange>();
+      for (const u of output.usage) this.usage(u, session, batch.agentKind, daily);
+      this.flushDaily(daily);
     }
     this.saveCursor(batch.cursor, sessionId, output.problems, batch.restart === true);
     return sessionId;
@@ -482,7 +498,7 @@ export class TranscriptStore {
     return (externalId ?? '') < other;
   }
 
-  private usage(u: ParsedUsage, session: SessionRow, agentKind: string): void {
+  private usage(u: ParsedUsage, session: SessionRow, agentKind: string, daily: Map<string, DailyChange>): void {
     const old = this.stmts.usage.get(u.key) as UsageRow | undefined;
     const next: UsageRow = {
       key: u.key,
@@ -504,7 +520,28 @@ export class TranscriptStore {
       if (same) return;
     }
     this.stmts.saveUsage.run(next);
-    if (old) this.subtractDaily(old);
-    this.stmts.addDaily.run({ ...next, responses: 1 });
+    if (old) this.addToDaily(daily, old, -1);
+    this.addToDaily(daily, next, 1);
+  }
+
+  /** Adds a record's tokens (sign 1) to, or takes them (sign -1) from, the batch's changes to the daily rollup. */
+  private addToDaily(daily: Map<string, DailyChange>, u: UsageRow, sign: 1 | -1): void {
+    const key = `${u.day}\u0000${u.agent_kind}\u0000${u.model}\u0000${u.project_key}`;
+    let change = daily.get(key);
+    if (!change) {
+      change = { day: u.day, agent_kind: u.agent_kind, model: u.model, project_key: u.project_key, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, responses: 0, shrank: false };
+      daily.set(key, change);
+    }
+    for (const column of TOKEN_COLUMNS) change[column] += sign * u[column];
+    change.responses += sign;
+    if (sign < 0) change.shrank = true;
+  }
+
+  /** Writes a batch's changes to the daily rollup: one statement per day, agent, model and project, not one per response. */
+  private flushDaily(daily: Map<string, DailyChange>): void {
+    for (const { shrank, ...change } of daily.values()) {
+      this.stmts.addDaily.run(change);
+      if (shrank) this.stmts.dropEmptyDaily.run(change);
+    }
   }
 }
