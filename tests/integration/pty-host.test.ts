@@ -74,6 +74,37 @@ afterEach(async () => {
 afterAll(removeTempDirs);
 
 describe('pty host', () => {
+  it('stops reading a pty while a connection is not reading its output, and loses none of it', async () => {
+    const lines = 1_500_000;
+    const reader = newClient();
+    const stalled = newClient();
+    const out = collect(stalled, 'flow');
+    // A core that stops reading its socket (busy, or stopped in a debugger).
+    const socket = await stalled.connect();
+    socket.pause();
+    await reader.spawn(spec('flow', '/bin/sh', ['-c', `seq 1 ${lines}`]));
+    let last = -1;
+    let held: { bytes: number; running: boolean } | null = null;
+    for (let i = 0; i < 600 && !held; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = (await reader.list()).find((x) => x.sessionId === 'flow')!;
+      if (s.bytes === last) held = s;
+      last = s.bytes;
+    }
+    // About 12 MB in all; the host took only what fits the stalled connection's allowance and the buffers.
+    expect(held).toMatchObject({ running: true });
+    expect(held!.bytes).toBeLessThan(6 * 1024 * 1024);
+    socket.resume();
+    await out.until(() => out.exited() !== null, 120_000);
+    const numbers = out
+      .text()
+      .split('\r\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
+    expect(numbers).toHaveLength(lines);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+  }, 180_000);
+
   it('runs a shell that echoes what is typed', async () => {
     const client = newClient();
     const out = collect(client, 's1');

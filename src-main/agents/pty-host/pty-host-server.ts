@@ -8,6 +8,9 @@ import { OutputBatcher } from './output-batcher';
 import { FrameDecoder, encodeFrame, hostRequestSchema, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
 import { ScrollbackFile } from './scrollback-file';
 
+/** Output queued on a connection beyond which the sessions writing to it are paused until it drains. */
+const SOCKET_BACKLOG_BYTES = 1024 * 1024;
+
 /** The part of node-pty the host uses (injected so the host can load a copy built for Electron). */
 export interface PtyModule {
   spawn(file: string, args: string[], options: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }): IPty;
@@ -290,15 +293,17 @@ export class PtyHostServer {
   }
 
   /**
-   * Sends a frame to every connection. Output of a session whose frame a connection could not take at
-   * once (its socket buffer is full) stops being read from the pty until that connection drains.
+   * Sends a frame to every connection. Output of a session whose connection has a backlog (the core
+   * is not reading) stops being read from the pty until that connection drains.
    */
   private broadcast(message: HostMessage, body?: Buffer, from?: Session): void {
     if (this.clients.size === 0) return;
     const frame = encodeFrame(message, body);
     for (const client of this.clients) {
       if (client.destroyed) continue;
-      if (!client.write(frame) && from && !from.holds.has(client)) {
+      client.write(frame);
+      // write() says false past the socket's small high-water mark (16 KiB, less than one batch): only a real backlog pauses.
+      if (from && client.writableLength > SOCKET_BACKLOG_BYTES && !from.holds.has(client)) {
         this.hold(from, client, true);
         const release = (): void => {
           client.off('drain', release);
