@@ -72,13 +72,23 @@ export class WorktreeService implements Disposable {
       throw new AppError('worktrees_disabled', `Worktrees are turned off for ${project.name}; its agents work in the main checkout`);
     }
     // Independent git calls run together: on a small repository their start-up is most of the time.
-    const [branch, remotes] = await Promise.all([assertValidBranchName(project.path, request.branch), listRemotes(project.path)]);
+    // The branch and base checks are asked for at once too, and trusted when no other worktree task of
+    // the project ran in between (otherwise asked again in turn).
+    const base = request.base ?? project.config.baseBranch;
+    const seen = this.queue.started(project.id);
+    const [branch, remotes, takenEarly, baseEarly] = await Promise.all([
+      assertValidBranchName(project.path, request.branch),
+      listRemotes(project.path),
+      refExists(project.path, `refs/heads/${request.branch}`),
+      refExists(project.path, `refs/heads/${base}`),
+    ]);
     return this.queue.run(project.id, async () => {
+      const undisturbed = this.queue.started(project.id) === seen + 1;
       const log: string[] = [];
-      const taken = refExists(project.path, `refs/heads/${branch}`);
-      const start = this.resolveStartPoint(project, request.base ?? project.config.baseBranch, log, remotes);
+      const taken = undisturbed ? takenEarly : await refExists(project.path, `refs/heads/${branch}`);
+      const start = this.resolveStartPoint(project, base, log, remotes, undisturbed ? baseEarly : undefined);
       start.catch(() => undefined);
-      if (await taken) {
+      if (taken) {
         throw new AppError('already_exists', `Branch ${branch} already exists in ${project.name}`);
       }
       const root = project.resolvedWorktreeRoot;
@@ -297,7 +307,7 @@ export class WorktreeService implements Disposable {
     await this.queue.idle();
   }
 
-  private async resolveStartPoint(project: Project, base: string, log: string[], remotes: string[]): Promise<string> {
+  private async resolveStartPoint(project: Project, base: string, log: string[], remotes: string[], localBase?: boolean): Promise<string> {
     const remote = remotes.includes('origin') ? 'origin' : remotes[0];
     if (remote) {
       try {
@@ -308,7 +318,7 @@ export class WorktreeService implements Disposable {
       }
       if (await refExists(project.path, `refs/remotes/${remote}/${base}`)) return `${remote}/${base}`;
     }
-    if (await refExists(project.path, `refs/heads/${base}`)) return base;
+    if (localBase ?? (await refExists(project.path, `refs/heads/${base}`))) return base;
     if (await refExists(project.path, base)) return base;
     throw new AppError('not_found', `Base ${base} was not found in ${project.name}`);
   }
