@@ -105,6 +105,30 @@ describe('pty host', () => {
     expect(numbers.every((n, i) => n === i + 1)).toBe(true);
   }, 180_000);
 
+  it('pauses a session while a core asks, and lets it go when that core disconnects', async () => {
+    const lines = 400_000;
+    const reader = newClient();
+    const out = collect(reader, 'held');
+    const core = newClient();
+    await reader.spawn(spec('held', '/bin/sh', ['-c', `read go; seq 1 ${lines}`]));
+    await core.flow('held', true);
+    await reader.input('held', 'go\r');
+    let last = -1;
+    let held: { bytes: number; running: boolean } | null = null;
+    for (let i = 0; i < 600 && !held; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = (await reader.list()).find((x) => x.sessionId === 'held')!;
+      if (s.bytes === last) held = s;
+      last = s.bytes;
+    }
+    expect(held).toMatchObject({ running: true });
+    expect(held!.bytes).toBeLessThan(1024 * 1024);
+    // The core that held it goes away (a crash): its agents must not stay blocked.
+    core.dispose();
+    await out.until(() => out.exited() !== null, 120_000);
+    expect(out.text()).toContain(`\r\n${lines}\r\n`);
+  }, 180_000);
+
   it('runs a shell that echoes what is typed', async () => {
     const client = newClient();
     const out = collect(client, 's1');

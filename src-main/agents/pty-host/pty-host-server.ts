@@ -76,6 +76,9 @@ export class PtyHostServer {
   private readonly sessions = new Map<string, Session>();
   private readonly clients = new Set<net.Socket>();
   private readonly cores = new Map<net.Socket, CoreLink>();
+  /** The hold each connection's `flow` requests put on sessions (lifted when the connection goes). */
+  private readonly flowKeys = new Map<net.Socket, string>();
+  private flowSeq = 0;
   private readonly server: net.Server;
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -118,7 +121,11 @@ export class PtyHostServer {
       for (const frame of frames) this.handle(socket, frame.header);
     });
     const drop = (): void => {
+      // A core that asked for a pause and went away (crashed) must not leave its agents blocked.
+      const key = this.flowKeys.get(socket);
+      if (key) for (const s of this.sessions.values()) this.hold(s, key, false);
       this.clients.delete(socket);
+      this.flowKeys.delete(socket);
       const core = this.cores.get(socket);
       if (core) this.hooks.detach(core);
       this.cores.delete(socket);
@@ -137,7 +144,7 @@ export class PtyHostServer {
     }
     const request = parsed.data;
     try {
-      const value = request.type === 'hello' ? this.hello(socket) : this.execute(request);
+      const value = request.type === 'hello' ? this.hello(socket) : request.type === 'flow' ? this.flow(socket, request.sessionId, request.paused) : this.execute(request);
       if (request.type === 'replay') {
         const { body, ...rest } = value as { body: Buffer; bytes: number };
         socket.write(encodeFrame({ type: 'reply', id: request.id, ok: true, value: rest }, body));
@@ -187,11 +194,8 @@ export class PtyHostServer {
         throw new Error('hello is answered per connection');
       case 'hook-answer':
         return this.hooks.answer(request.callId, request.verdict);
-      case 'flow': {
-        const s = this.sessions.get(request.sessionId);
-        if (s) this.hold(s, 'core', request.paused);
-        return undefined;
-      }
+      case 'flow':
+        throw new Error('flow is answered per connection');
       case 'shutdown':
         for (const s of this.sessions.values()) if (s.info.running) this.kill(s.info.sessionId, 1000);
         setTimeout(() => this.onIdleExit(), 1500).unref();
@@ -250,6 +254,15 @@ export class PtyHostServer {
     });
     this.armIdleTimer();
     return info;
+  }
+
+  /** A core's pause (or resume) of a session's output, held for as long as its connection lasts. */
+  private flow(socket: net.Socket, sessionId: string, paused: boolean): undefined {
+    let key = this.flowKeys.get(socket);
+    if (!key) this.flowKeys.set(socket, (key = `core-${++this.flowSeq}`));
+    const s = this.sessions.get(sessionId);
+    if (s) this.hold(s, key, paused);
+    return undefined;
   }
 
   /** A core on this connection: hook calls go to it from now on; it gets what waited for a core. */
