@@ -26,10 +26,23 @@ export type Invoke = (channel: Channel, request: unknown) => Promise<Result<unkn
 /** Subscribes to an event; returns the function that unsubscribes. */
 export type Subscribe = <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => () => void;
 
+/** A terminal being watched: `ready` resolves once its output flows to this client; `dispose` stops it. */
+export interface TerminalWatch {
+  ready: Promise<void>;
+  dispose: () => void;
+}
+
+/**
+ * Asks for a terminal's output: `sessions:output` of a session reaches only the clients watching it.
+ * Watching is counted: the output stops when every watch of the session is disposed.
+ */
+export type WatchTerminal = (sessionId: string) => TerminalWatch;
+
 /** The object the renderer talks to: `window.pitwall` in Electron, the web client in a browser. */
 export interface PitwallClient {
   api: PitwallApi;
   on: Subscribe;
+  watchTerminal: WatchTerminal;
 }
 
 /** Builds the typed API object from the contract's channel list over one `invoke`. */

@@ -20,6 +20,7 @@ import { ProjectService } from './projects/project-service';
 import { WorktreeRemoval } from './worktrees/worktree-removal';
 import { WorktreeService } from './worktrees/worktree-service';
 import { HistoryClient, builtHistoryWorkerLauncher } from './transcripts/history-client';
+import { OutputFlow } from './agents/output-flow';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
@@ -44,6 +45,8 @@ export interface App extends Disposable {
   readonly hookBroker: HookBroker;
   /** The connection to the pty host (which also owns the agents' hook endpoint). */
   readonly ptyHost: PtyHostClient;
+  /** Terminal output's flow control: a client that falls behind on a session pauses its pty. */
+  readonly outputFlow: OutputFlow;
   readonly tasks: TaskService;
   readonly transcripts: TranscriptService;
   readonly sync: SyncService;
@@ -137,6 +140,7 @@ export function createApp(config: AppConfig): App {
       nativeBinding: config.sqliteNativeBinding ?? null,
       defaultRoots: config.transcriptRoots ?? defaultTranscriptRoots(),
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
+      ...(config.transcriptDebounceMs !== undefined ? { debounceMs: config.transcriptDebounceMs } : {}),
     }),
   );
   // History and Usage read in worker threads on their own read-only connections: a heavy search never holds this thread.
@@ -214,6 +218,7 @@ export function createApp(config: AppConfig): App {
     approvals,
     hookBroker: broker,
     ptyHost: host,
+    outputFlow: new OutputFlow((sessionId, paused) => host.flow(sessionId, paused)),
     tasks: taskService,
     transcripts,
     sync,

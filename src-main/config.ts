@@ -34,6 +34,8 @@ export interface AppConfig {
   transcriptScanLaunch?: ScanLauncher;
   /** How to start a history reader thread; defaults to the built `history-worker.js` (tests run it from source). */
   historyWorkerLaunch?: HistoryWorkerLauncher;
+  /** How long a rewritten whole-file transcript must be quiet before it is read (tests lengthen it). */
+  transcriptDebounceMs?: number;
   /** Team sync tunables (tests shorten the timeouts and retries). */
   syncOptions?: Partial<SyncServiceOptions>;
 }

@@ -44,7 +44,7 @@ export async function startHeadlessShell(options: HeadlessShellOptions): Promise
   const token = given ?? newToken();
   let server: RunningHttpServer;
   try {
-    server = await startHttpServer({ router: app.router, events: app.events, token, port: options.port, staticDir: options.staticDir });
+    server = await startHttpServer({ router: app.router, events: app.events, outputFlow: app.outputFlow, token, port: options.port, staticDir: options.staticDir });
   } catch (error) {
     await app.dispose();
     throw error;

@@ -178,6 +178,13 @@ export class PtyHostClient implements Disposable {
     return this.request({ type: 'list' }) as Promise<HostSession[]>;
   }
 
+  /** Stops (or starts again) reading a session's pty: a client fell behind (or caught up) on its output. */
+  flow(sessionId: string, paused: boolean): Promise<void> {
+    // A core shutting down has nothing left to pause or resume (its clients are going too).
+    if (this.disposed) return Promise.resolve();
+    return this.request({ type: 'flow', sessionId, paused }) as Promise<void>;
+  }
+
   forget(sessionId: string): Promise<void> {
     return this.request({ type: 'forget', sessionId }) as Promise<void>;
   }

@@ -11,7 +11,7 @@ import type { TrayAction } from '../status/tray-model';
 import { appPaths } from './app-paths';
 import { electronUpdateDriver } from './auto-updater';
 import { keepInTray } from './close-to-tray';
-import { bindAppIpc, forwardEvents } from './ipc-binding';
+import { TerminalWatches, bindAppIpc, forwardEvents } from './ipc-binding';
 import { menuTemplate } from './menu';
 import { electronNodePtyPath, electronSqliteBinding } from './native-binding';
 import { currentView, showRoute } from './navigation';
@@ -139,8 +139,9 @@ async function start(): Promise<void> {
   }
   const running = core;
   await running.ready;
-  store.add(bindAppIpc(running.router, trusted));
-  store.add(forwardEvents(running.events, () => window?.webContents ?? null));
+  const watches = new TerminalWatches();
+  store.add(bindAppIpc(running.router, trusted, watches));
+  store.add(forwardEvents(running.events, () => window?.webContents ?? null, watches));
 
   const notifications = new NotificationPresenter({ Notification, platform: process.platform, view: () => currentView(window), open: show, decide });
   store.add({ dispose: () => notifications.dispose() });

@@ -2,7 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
 import type { Result } from '../../src-common/result';
+import type { OutputFlow } from '../agents/output-flow';
 import type { EventBus } from '../events/event-bus';
 import type { Router } from '../ipc/router';
 import type { Disposable } from '../lifecycle';
@@ -17,6 +19,19 @@ export const MAX_BODY = 4 * 1024 * 1024;
 // so that closing the connection does not reset it before the client has read the answer.
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 const DRAIN_MS = 10_000;
+/** A client with more than this much unsent on its socket holds the terminals it watches (their ptys pause)... */
+export const BEHIND_BYTES = 1024 * 1024;
+/** ...until it is down to this much. */
+const CAUGHT_UP_BYTES = 256 * 1024;
+
+/** What a client sends on `/events`: which terminals' output it wants (`sessions:output` goes only to those). */
+const clientMessageSchema = z.object({ type: z.enum(['watch', 'unwatch']), sessionId: z.string().min(1).max(200) }).strict();
+
+/** A connected `/events` client: the terminals it watches and those whose output it holds back. */
+interface EventClient {
+  watching: Set<string>;
+  holding: Set<string>;
+}
 
 /** Options for {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -27,6 +42,8 @@ export interface HttpServerOptions {
   port: number;
   /** Built renderer folder (index.html and assets). */
   staticDir: string;
+  /** Where a client that falls behind on a terminal's output holds it (pauses its pty). */
+  outputFlow?: OutputFlow;
 }
 
 /** A running headless HTTP server. */
@@ -134,7 +151,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
  * Everything read before that is parsed totally: a bad request gets 4xx, never a throw.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const { router, events, token, staticDir } = options;
+  const { router, events, token, staticDir, outputFlow } = options;
   let port = options.port;
 
   const server = http.createServer((req, res) => {
@@ -184,7 +201,33 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // Answer with the event protocol, never echo the token one.
     handleProtocols: (protocols) => (protocols.has(WEB_EVENTS_PROTOCOL) ? WEB_EVENTS_PROTOCOL : false),
   });
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, EventClient>();
+
+  /** Lets go of what a client held once its socket has room again (or it is gone). */
+  function release(ws: WebSocket, client: EventClient): void {
+    if (client.holding.size === 0) return;
+    if (ws.readyState === ws.OPEN && ws.bufferedAmount > CAUGHT_UP_BYTES) return;
+    for (const sessionId of client.holding) outputFlow?.hold(sessionId, client, false);
+    client.holding.clear();
+  }
+
+  function onClientMessage(ws: WebSocket, client: EventClient, raw: unknown): void {
+    let message: z.infer<typeof clientMessageSchema>;
+    try {
+      const parsed = clientMessageSchema.safeParse(JSON.parse(String(raw)));
+      if (!parsed.success) return;
+      message = parsed.data;
+    } catch {
+      return;
+    }
+    if (message.type === 'watch') client.watching.add(message.sessionId);
+    else {
+      client.watching.delete(message.sessionId);
+      if (client.holding.delete(message.sessionId)) outputFlow?.hold(message.sessionId, client, false);
+    }
+    // Acknowledged in order with the output: what follows the answer is all of the terminal's output from then on.
+    ws.send(JSON.stringify({ ack: message.type, sessionId: message.sessionId }));
+  }
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!isLoopbackHost(req, port)) return refuseUpgrade(socket, 403, 'Forbidden host');
@@ -197,9 +240,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (protocols.length > 0 && !protocols.includes(WEB_EVENTS_PROTOCOL)) return refuseUpgrade(socket, 400, `Offer the ${WEB_EVENTS_PROTOCOL} subprotocol`);
     if (!tokensEqual(token, protocolToken(protocols)) && !tokensEqual(token, bearerToken(req))) return refuseUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
+      const client: EventClient = { watching: new Set(), holding: new Set() };
+      sockets.set(ws, client);
+      const gone = (): void => {
+        sockets.delete(ws);
+        release(ws, client);
+      };
+      ws.on('message', (raw) => onClientMessage(ws, client, raw));
+      ws.on('close', gone);
+      ws.on('error', gone);
     });
   }
 
@@ -214,9 +263,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   });
   const forwarding = events.onAny((event, payload) => {
+    if (event === 'sessions:output') return forwardOutput(payload as { sessionId: string });
     const message = JSON.stringify({ event, payload });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message);
+    for (const ws of sockets.keys()) if (ws.readyState === ws.OPEN) ws.send(message);
   });
+
+  /**
+   * A terminal's output goes only to the clients watching it. A client whose socket has more than
+   * {@link BEHIND_BYTES} unsent holds the terminal (its pty pauses) until its socket has drained.
+   */
+  function forwardOutput(payload: { sessionId: string }): void {
+    let message: string | null = null;
+    for (const [ws, client] of sockets) {
+      if (ws.readyState !== ws.OPEN || !client.watching.has(payload.sessionId)) continue;
+      message ??= JSON.stringify({ event: 'sessions:output', payload });
+      ws.send(message, () => release(ws, client));
+      if (ws.bufferedAmount > BEHIND_BYTES && outputFlow && !client.holding.has(payload.sessionId)) {
+        client.holding.add(payload.sessionId);
+        outputFlow.hold(payload.sessionId, client, true);
+      }
+    }
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -232,7 +299,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}/#token=${token}`,
     async dispose() {
       await forwarding.dispose();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -86,7 +86,7 @@ export class TranscriptIngester {
   /** Replayed VS Code mutation logs, newest use last, bounded by the size of their files. */
   private readonly logs = new Map<string, ReplayedLog>();
 
-  constructor(private readonly store: TranscriptStore) {}
+  constructor(readonly store: TranscriptStore) {}
 
   /** The registered folder whose SHA-256 is the `<project hash>` folder a Gemini chat sits in. */
   private geminiFolder(file: string): string | null {

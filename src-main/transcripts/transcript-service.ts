@@ -12,6 +12,9 @@ import { TranscriptIngester } from './transcript-ingester';
 import { isIgnoredDir, isShadowedArchive, isTranscriptFile, rootDepth, type TranscriptRoot } from './transcript-sources';
 import { TranscriptStore } from './transcript-store';
 
+/** After the last change of a line file, when it is read once more (a change can go unreported). */
+const RECHECK_MS = 50;
+
 /** A running first scan, as the service sees it (a worker thread in the app). */
 export interface ScanHandle {
   onMessage(listener: (message: ScanWorkerMessage) => void): void;
@@ -29,7 +32,11 @@ export interface TranscriptServiceOptions {
   nativeBinding: string | null;
   defaultRoots: TranscriptRoot[];
   launchScan: ScanLauncher;
-  /** How long a path must be quiet before it is read (appends come in bursts). */
+  /**
+   * How long a whole-file session (VS Code's `.json`, rewritten in place) must be quiet before it is
+   * read. Line files (`.jsonl`) are read at once: only their complete lines are taken, so an append
+   * is searchable as soon as it lands and a half-written last line waits for its newline.
+   */
   debounceMs?: number;
   /** How often a half-written whole-file session is tried again, and how many times. */
   retryMs?: number;
@@ -51,6 +58,8 @@ export class TranscriptService implements Disposable {
   private readonly retries = new Map<string, number>();
   private readonly deferred = new Map<string, TranscriptSourceId>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Files with a read queued behind the running one: more changes while it waits need no more reads. */
+  private readonly queued = new Set<string>();
   private changedSessions = new Set<string>();
   private changedTimer: NodeJS.Timeout | null = null;
   private rootPoll: NodeJS.Timeout | null = null;
@@ -211,6 +220,12 @@ export class TranscriptService implements Disposable {
       if (this.scan !== scan) return;
       this.scan = null;
       if (error && !progress.done) report({ ...progress, done: true, error: error.message });
+      // A scan that died (or was stopped) before indexing its rows for search leaves them to this one.
+      try {
+        this.store.indexForSearch();
+      } catch (indexError) {
+        console.error('[transcripts] indexing scanned rows for search failed', indexError);
+      }
       for (const [file, source] of this.deferred) this.schedule(file, source);
       this.deferred.clear();
     });
@@ -234,21 +249,40 @@ export class TranscriptService implements Disposable {
     }
   }
 
-  /** Reads a file soon: after it has been quiet for the debounce, and never twice at once. */
-  private schedule(file: string, source: TranscriptSourceId, delay = this.options.debounceMs ?? 75): void {
+  /**
+   * Reads a file soon, never twice at once. A line file is read at once (one read queued behind a
+   * running one covers any number of changes meanwhile); a whole-file session after it has been quiet.
+   */
+  private schedule(file: string, source: TranscriptSourceId, delay?: number): void {
     if (this.disposed) return;
     if (this.scan) {
       this.deferred.set(file, source);
       return;
     }
+    const wait = delay ?? (file.endsWith('.jsonl') ? 0 : (this.options.debounceMs ?? 75));
+    if (wait === 0) {
+      // The watcher drops a change that lands within the same file-time tick as the one before, so a
+      // trailing read after the burst picks up what that one brought (one stat when nothing did).
+      this.later(file, source, RECHECK_MS);
+      if (this.queued.has(file)) return;
+      this.queued.add(file);
+      this.ingestNow(file, source).catch((error: unknown) => console.error(`[transcripts] reading ${file} failed`, error));
+      return;
+    }
+    this.later(file, source, wait);
+  }
+
+  private later(file: string, source: TranscriptSourceId, wait: number): void {
     const existing = this.timers.get(file);
     if (existing) clearTimeout(existing);
     this.timers.set(
       file,
       setTimeout(() => {
         this.timers.delete(file);
+        if (this.queued.has(file)) return;
+        this.queued.add(file);
         this.ingestNow(file, source).catch((error: unknown) => console.error(`[transcripts] reading ${file} failed`, error));
-      }, delay),
+      }, wait),
     );
   }
 
@@ -257,6 +291,8 @@ export class TranscriptService implements Disposable {
     const before = this.running.get(file);
     const run = (async () => {
       if (before) await before;
+      // From here on a change is not covered by this read: it queues the next one.
+      this.queued.delete(file);
       if (this.disposed) return;
       const result = await this.ingester.ingest(file, source);
       if (result.outcome === 'partial') {

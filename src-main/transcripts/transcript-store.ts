@@ -78,6 +78,20 @@ interface UsageRow {
 
 const TOKEN_COLUMNS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
 
+/** A batch's net change to one row of the daily rollup; `shrank` when a record left it (it may be empty now). */
+interface DailyChange {
+  day: string;
+  agent_kind: string;
+  model: string;
+  project_key: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  responses: number;
+  shrank: boolean;
+}
+
 function total(u: UsageRow): number {
   return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
 }
@@ -94,6 +108,25 @@ export interface TranscriptStoreOptions {
   /** The zone usage days are counted in: an IANA name, or `local` (the system's). Default: `local`. */
   timeZone?: string;
 }
+
+/**
+ * The searchable tables and how their rows are indexed in bulk. While a table's `after` key is in
+ * transcript_state, its insert trigger indexes nothing and rows above that seq wait for
+ * {@link TranscriptStore.indexForSearch} (migration 0012).
+ */
+const SEARCH_INDEXES = [
+  { table: 'messages', key: 'fts_messages_after', fill: `INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq > ?` },
+  {
+    table: 'tool_calls',
+    key: 'fts_tool_calls_after',
+    fill: `INSERT INTO tool_calls_fts(rowid, name, input, output_summary) SELECT seq, name, input, output_summary FROM tool_calls WHERE seq > ?`,
+  },
+] as const;
+
+/** Page cache of a connection writing in bulk (KiB, as SQLite's negative cache_size counts). */
+const BULK_CACHE_KIB = 64 * 1024;
+/** WAL pages between checkpoints while writing in bulk (SQLite's default is 1000). */
+const BULK_CHECKPOINT_PAGES = 10_000;
 
 const SESSION_COLUMNS = 'id, source, external_id, title, cwd, started_at, ended_at, models, project_id, transcript_path';
 const ZONE_KEY = 'usage_time_zone';
@@ -113,6 +146,8 @@ export class TranscriptStore {
   private readonly legacyChecked = new Set<string>();
   /** The registered folders the last re-attribution was made for. */
   private attributedFor: string | null = null;
+  /** The connection's own settings while {@link beginBulk} has changed them. */
+  private bulkPragmas: { cache: number; checkpoint: number } | null = null;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -202,6 +237,52 @@ export class TranscriptStore {
   /** Writes a batch in one transaction; answers the Pitwall session id the rows went to. */
   apply(batch: ApplyBatch): string | null {
     return this.applyTx(batch);
+  }
+
+  /**
+   * Makes this connection fit for writing a whole history (a first scan): a larger page cache, fewer
+   * WAL checkpoints, and search indexing of new rows deferred to {@link indexForSearch}, which indexes
+   * them together (one large segment instead of one per transaction). {@link endBulk} undoes it all.
+   */
+  beginBulk(): void {
+    this.bulkPragmas ??= { cache: this.sqlite.pragma('cache_size', { simple: true }) as number, checkpoint: this.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number };
+    this.sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+    this.sqlite.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+    this.sqlite.transaction(() => {
+      for (const { table, key } of SEARCH_INDEXES) {
+        // Kept when already there: a scan killed midway left rows above it unindexed.
+        this.sqlite
+          .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
+          .run(key, table, key);
+      }
+    })();
+  }
+
+  /**
+   * Indexes for search every row written since search indexing was deferred, in one transaction;
+   * with `keepDeferring` the rows written next wait for the next call. Answers how many rows it indexed.
+   */
+  indexForSearch(keepDeferring = false): number {
+    return this.sqlite.transaction(() => {
+      let indexed = 0;
+      for (const { table, key, fill } of SEARCH_INDEXES) {
+        const after = this.stmts.state.get(key) as { value: string } | undefined;
+        if (!after) continue;
+        indexed += this.sqlite.prepare(fill).run(Number(after.value)).changes;
+        if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE key = ?`).run(table, key);
+        else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+      }
+      return indexed;
+    })();
+  }
+
+  /** Indexes what waits for search and puts the connection back as it was before {@link beginBulk}. */
+  endBulk(): void {
+    this.indexForSearch();
+    if (!this.bulkPragmas) return;
+    this.sqlite.pragma(`cache_size = ${this.bulkPragmas.cache}`);
+    this.sqlite.pragma(`wal_autocheckpoint = ${this.bulkPragmas.checkpoint}`);
+    this.bulkPragmas = null;
   }
 
   /** Records problems on a file without moving its cursor (a file that cannot be read at all). */
@@ -299,7 +380,9 @@ export class TranscriptStore {
         // An ingested call is dated by its line, so the timeline can place it among the messages.
         this.stmts.insertTool.run({ id: newId(), now, at: t.timestamp ?? now, sessionId, key: t.key, name, input: t.input ?? '{}', output: t.output, status: t.status, sequence: t.sequence });
       }
-      for (const u of output.usage) this.usage(u, session, batch.agentKind);
+      const daily = new Map<string, DailyChange>();
+      for (const u of output.usage) this.usage(u, session, batch.agentKind, daily);
+      this.flushDaily(daily);
     }
     this.saveCursor(batch.cursor, sessionId, output.problems, batch.restart === true);
     return sessionId;
@@ -417,7 +500,7 @@ export class TranscriptStore {
     return (externalId ?? '') < other;
   }
 
-  private usage(u: ParsedUsage, session: SessionRow, agentKind: string): void {
+  private usage(u: ParsedUsage, session: SessionRow, agentKind: string, daily: Map<string, DailyChange>): void {
     const old = this.stmts.usage.get(u.key) as UsageRow | undefined;
     const next: UsageRow = {
       key: u.key,
@@ -439,7 +522,28 @@ export class TranscriptStore {
       if (same) return;
     }
     this.stmts.saveUsage.run(next);
-    if (old) this.subtractDaily(old);
-    this.stmts.addDaily.run({ ...next, responses: 1 });
+    if (old) this.addToDaily(daily, old, -1);
+    this.addToDaily(daily, next, 1);
+  }
+
+  /** Adds a record's tokens (sign 1) to, or takes them (sign -1) from, the batch's changes to the daily rollup. */
+  private addToDaily(daily: Map<string, DailyChange>, u: UsageRow, sign: 1 | -1): void {
+    const key = `${u.day}\u0000${u.agent_kind}\u0000${u.model}\u0000${u.project_key}`;
+    let change = daily.get(key);
+    if (!change) {
+      change = { day: u.day, agent_kind: u.agent_kind, model: u.model, project_key: u.project_key, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, responses: 0, shrank: false };
+      daily.set(key, change);
+    }
+    for (const column of TOKEN_COLUMNS) change[column] += sign * u[column];
+    change.responses += sign;
+    if (sign < 0) change.shrank = true;
+  }
+
+  /** Writes a batch's changes to the daily rollup: one statement per day, agent, model and project, not one per response. */
+  private flushDaily(daily: Map<string, DailyChange>): void {
+    for (const { shrank, ...change } of daily.values()) {
+      this.stmts.addDaily.run(change);
+      if (shrank) this.stmts.dropEmptyDaily.run(change);
+    }
   }
 }

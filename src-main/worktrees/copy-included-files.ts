@@ -30,11 +30,12 @@ function exists(p: string): boolean {
  * Copies the untracked files of the main checkout that match `patterns` (gitignore syntax) into a
  * new worktree, keeping relative paths. Answers the copied paths (not those the worktree already had). Symlinks are copied as links.
  */
-export async function copyIncludedFiles(repoRoot: string, worktree: string, patterns: readonly string[]): Promise<string[]> {
+export async function copyIncludedFiles(repoRoot: string, worktree: string, patterns: readonly string[], untracked?: Promise<string[]>): Promise<string[]> {
   if (patterns.length === 0) return [];
   const matcher = ignore().add([...patterns]);
   const copied: string[] = [];
-  for (const candidate of await untrackedFiles(repoRoot)) {
+  // The caller may have listed them already, while git was checking the worktree out.
+  for (const candidate of await (untracked ?? untrackedFiles(repoRoot))) {
     const isDir = candidate.endsWith('/');
     const rel = isDir ? candidate.slice(0, -1) : candidate;
     if (!matcher.ignores(isDir ? `${rel}/` : rel)) continue;

@@ -25,6 +25,8 @@ import {
 } from '../git/worktree';
 import type { Disposable } from '../lifecycle';
 import type { ProjectService } from '../projects/project-service';
+import { gitProbe } from '../git/git';
+import { untrackedFiles } from '../git/untracked';
 import { copiedFiles, keepCopiedFilesOut } from './copied-files';
 import { copyIncludedFiles, includePatterns } from './copy-included-files';
 import { inspectCreation, rollBackCreation } from './creation-recovery';
@@ -33,6 +35,13 @@ import { KeyedQueue } from './keyed-queue';
 import { assertInside, worktreePathFor } from './worktree-paths';
 
 type WorktreeRow = typeof worktrees.$inferSelect;
+
+/** What `create` learned while git checked a new worktree out, for `prepare` to use instead of asking git again. */
+interface FreshCheckout {
+  untracked: Promise<string[]>;
+  headSha: Promise<string | null>;
+  branch: string;
+}
 
 function realpathOr(p: string): string {
   try {
@@ -63,17 +72,31 @@ export class WorktreeService implements Disposable {
     if (!project.config.useWorktrees) {
       throw new AppError('worktrees_disabled', `Worktrees are turned off for ${project.name}; its agents work in the main checkout`);
     }
-    const branch = await assertValidBranchName(project.path, request.branch);
+    // Independent git calls run together: on a small repository their start-up is most of the time.
+    // The branch and base checks are asked for at once too, and trusted when no other worktree task of
+    // the project ran in between (otherwise asked again in turn).
+    const base = request.base ?? project.config.baseBranch;
+    const seen = this.queue.started(project.id);
+    const [branch, remotes, takenEarly, baseEarly] = await Promise.all([
+      assertValidBranchName(project.path, request.branch),
+      listRemotes(project.path),
+      refExists(project.path, `refs/heads/${request.branch}`),
+      refExists(project.path, `refs/heads/${base}`),
+    ]);
     return this.queue.run(project.id, async () => {
-      if (await refExists(project.path, `refs/heads/${branch}`)) {
+      const undisturbed = this.queue.started(project.id) === seen + 1;
+      const log: string[] = [];
+      const taken = undisturbed ? takenEarly : await refExists(project.path, `refs/heads/${branch}`);
+      const start = this.resolveStartPoint(project, base, log, remotes, undisturbed ? baseEarly : undefined);
+      start.catch(() => undefined);
+      if (taken) {
         throw new AppError('already_exists', `Branch ${branch} already exists in ${project.name}`);
       }
       const root = project.resolvedWorktreeRoot;
       const target = worktreePathFor(root, branch);
       if (fs.existsSync(target)) throw new AppError('already_exists', `${target} already exists`);
 
-      const log: string[] = [];
-      const startPoint = await this.resolveStartPoint(project, request.base ?? project.config.baseBranch, log);
+      const startPoint = await start;
       const now = this.clock();
       const row = this.db
         .insert(worktrees)
@@ -82,6 +105,12 @@ export class WorktreeService implements Disposable {
         .get();
       this.changed(row);
 
+      // While git checks the worktree out: the main checkout's untracked files (to copy) and the start commit.
+      const patterns = includePatterns(project.path, project.config.copyFiles);
+      const untracked = patterns.length > 0 ? untrackedFiles(project.path) : Promise.resolve([]);
+      const headSha = gitProbe(project.path, ['rev-parse', '--verify', '--quiet', `${startPoint}^{commit}`]);
+      untracked.catch(() => undefined);
+      headSha.catch(() => undefined);
       try {
         fs.mkdirSync(root, { recursive: true });
         await addWorktreeWithNewBranch(project.path, target, branch, startPoint);
@@ -89,14 +118,14 @@ export class WorktreeService implements Disposable {
         return this.toWorktree(this.setStatus(row.id, 'error', { error: messageOf(error) }), null);
       }
 
-      return this.prepare(project, row.id, target, log);
+      return this.prepare(project, row.id, target, log, { untracked, headSha, branch });
     });
   }
 
   /** After `git worktree add`: copies included files, runs the init script, and settles the record. */
-  private async prepare(project: Project, id: string, target: string, log: string[]): Promise<Worktree> {
+  private async prepare(project: Project, id: string, target: string, log: string[], fresh?: FreshCheckout): Promise<Worktree> {
     try {
-      const copied = await copyIncludedFiles(project.path, target, includePatterns(project.path, project.config.copyFiles));
+      const copied = await copyIncludedFiles(project.path, target, includePatterns(project.path, project.config.copyFiles), fresh?.untracked);
       await keepCopiedFilesOut(target, copied);
       if (copied.length > 0) log.push(`Copied ${copied.length} file(s), kept out of commits: ${copied.join(', ')}`);
     } catch (error) {
@@ -113,6 +142,9 @@ export class WorktreeService implements Disposable {
       }
     }
     const done = this.setStatus(id, 'active', { initLog: log.length > 0 ? log.join('\n') : null });
+    // Nothing has touched a fresh checkout but the copies (kept out of its status): it is clean, on the start commit.
+    const sha = fresh && !project.config.initScript ? await fresh.headSha.catch(() => null) : null;
+    if (fresh && sha) return this.toWorktree(done, { headSha: sha, dirtyCount: 0, ahead: 0, behind: 0, currentBranch: fresh.branch });
     return this.toWorktree(done, await this.safeStatus(done));
   }
 
@@ -288,8 +320,7 @@ export class WorktreeService implements Disposable {
     await this.queue.idle();
   }
 
-  private async resolveStartPoint(project: Project, base: string, log: string[]): Promise<string> {
-    const remotes = await listRemotes(project.path);
+  private async resolveStartPoint(project: Project, base: string, log: string[], remotes: string[], localBase?: boolean): Promise<string> {
     const remote = remotes.includes('origin') ? 'origin' : remotes[0];
     if (remote) {
       try {
@@ -300,7 +331,7 @@ export class WorktreeService implements Disposable {
       }
       if (await refExists(project.path, `refs/remotes/${remote}/${base}`)) return `${remote}/${base}`;
     }
-    if (await refExists(project.path, `refs/heads/${base}`)) return base;
+    if (localBase ?? (await refExists(project.path, `refs/heads/${base}`))) return base;
     if (await refExists(project.path, base)) return base;
     throw new AppError('not_found', `Base ${base} was not found in ${project.name}`);
   }

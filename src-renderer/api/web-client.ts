@@ -1,4 +1,4 @@
-import { createApi, type Invoke, type PitwallClient, type Subscribe } from '../../src-common/client';
+import { createApi, type Invoke, type PitwallClient, type Subscribe, type WatchTerminal } from '../../src-common/client';
 import { isEventName, type EventName } from '../../src-common/contract';
 import { WEB_EVENTS_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX } from '../../src-common/ipc-names';
 import type { Result } from '../../src-common/result';
@@ -61,12 +61,20 @@ export function createWebClient({ base, token, onUnauthorized }: WebClientOption
     socket = new WebSocket(url, [WEB_EVENTS_PROTOCOL, `${WEB_TOKEN_PROTOCOL_PREFIX}${token}`]);
     socket.onopen = () => {
       retryMs = 500;
+      // A new connection watches nothing yet: ask again for every terminal shown.
+      confirmed.clear();
+      for (const sessionId of watched.keys()) sendWatch('watch', sessionId);
     };
     socket.onmessage = (message) => {
-      let parsed: { event?: unknown; payload?: unknown };
+      let parsed: { event?: unknown; payload?: unknown; ack?: unknown; sessionId?: unknown };
       try {
         parsed = JSON.parse(String(message.data)) as typeof parsed;
       } catch {
+        return;
+      }
+      if (parsed.ack === 'watch' && typeof parsed.sessionId === 'string') {
+        if (watched.has(parsed.sessionId)) confirmed.add(parsed.sessionId);
+        for (const resolve of waiting.get(parsed.sessionId)?.splice(0) ?? []) resolve();
         return;
       }
       if (typeof parsed.event !== 'string' || !isEventName(parsed.event)) return;
@@ -80,6 +88,41 @@ export function createWebClient({ base, token, onUnauthorized }: WebClientOption
     };
   };
 
+  // Terminals watched (with how many views watch each), those the server confirmed, and the views waiting for that.
+  const watched = new Map<string, number>();
+  const confirmed = new Set<string>();
+  const waiting = new Map<string, (() => void)[]>();
+  const sendWatch = (type: 'watch' | 'unwatch', sessionId: string): void => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type, sessionId }));
+  };
+  const watchTerminal: WatchTerminal = (sessionId) => {
+    if (!socket) connect();
+    const ready = confirmed.has(sessionId)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          let list = waiting.get(sessionId);
+          if (!list) waiting.set(sessionId, (list = []));
+          list.push(resolve);
+        });
+    const count = watched.get(sessionId) ?? 0;
+    watched.set(sessionId, count + 1);
+    if (count === 0) sendWatch('watch', sessionId);
+    let disposed = false;
+    return {
+      ready,
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        const left = (watched.get(sessionId) ?? 1) - 1;
+        if (left > 0) return void watched.set(sessionId, left);
+        watched.delete(sessionId);
+        confirmed.delete(sessionId);
+        waiting.delete(sessionId);
+        sendWatch('unwatch', sessionId);
+      },
+    };
+  };
+
   const on: Subscribe = (event, listener) => {
     if (!socket) connect();
     let set = listeners.get(event);
@@ -88,5 +131,5 @@ export function createWebClient({ base, token, onUnauthorized }: WebClientOption
     return () => set.delete(listener as Listener);
   };
 
-  return { api: createApi(invoke), on };
+  return { api: createApi(invoke), on, watchTerminal };
 }

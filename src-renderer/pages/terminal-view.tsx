@@ -66,7 +66,12 @@ export function TerminalView({ sessionId, live }: { sessionId: string; live: boo
       if (replayEnd === null) early.push(p);
       else write(p.offset, p.data);
     });
-    void client.api.sessions.scrollback({ sessionId }).then((r) => {
+    // Output comes only to views watching the terminal: watch first, then ask for the scrollback, so
+    // the live stream picks up where the scrollback ends.
+    const watch = client.watchTerminal(sessionId);
+    let closed = false;
+    void watch.ready.then(() => (closed ? null : client.api.sessions.scrollback({ sessionId }))).then((r) => {
+      if (!r) return;
       if (r.ok) {
         term.write(r.value.data);
         replayEnd = r.value.offset;
@@ -111,6 +116,8 @@ export function TerminalView({ sessionId, live }: { sessionId: string; live: boo
     // xterm's focus() scrolls its hidden textarea into view, which moved the page.
     term.textarea?.focus({ preventScroll: true });
     return () => {
+      closed = true;
+      watch.dispose();
       observer.disconnect();
       off();
       input.dispose();

@@ -73,9 +73,10 @@ export async function benchPtyThroughput(): Promise<void> {
   let watching = '';
   let done: (() => void) | null = null;
   ws.on('message', (raw) => {
-    const msg = JSON.parse(String(raw)) as { event: string; payload: { sessionId: string; data: string } };
+    const msg = JSON.parse(String(raw)) as { event: string; payload: { sessionId: string; offset: number; data: string } };
     if (msg.event !== 'sessions:output' || msg.payload.sessionId !== watching) return;
-    received += Buffer.byteLength(msg.payload.data);
+    // Output reaches only clients watching the session, which they can ask for once it has started: count by offset.
+    received = msg.payload.offset + Buffer.byteLength(msg.payload.data);
     if (received >= SIZE) done?.();
   });
 
@@ -92,6 +93,7 @@ export async function benchPtyThroughput(): Promise<void> {
       const finished = new Promise<void>((r) => (done = r));
       const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: cat.id }));
       watching = session.id;
+      ws.send(JSON.stringify({ type: 'watch', sessionId: session.id }));
       await finished;
       pitwall.push(received / ((performance.now() - started) / 1000));
       delay.disable();

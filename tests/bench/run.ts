@@ -8,6 +8,7 @@ import { benchRuleEvaluation } from './rule-evaluation';
 import { benchStartup } from './startup';
 import { benchStatus } from './status';
 import { benchSync } from './sync';
+import { benchWorktreeCreate } from './worktree-create';
 
 // `npm run bench`: every benchmark, each against its baseline in the same run. CI does not run these.
 const benches: Record<string, () => Promise<void>> = {
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   sync: benchSync,
   status: benchStatus,
   history: benchHistory,
+  'worktree-create': benchWorktreeCreate,
 };
 
 async function main(): Promise<void> {

@@ -318,4 +318,31 @@ describe('transcript migrations', () => {
     ]);
     upgraded.close();
   });
+
+  it('0014 keeps indexing rows for search one by one, and while a scan defers it, indexes them in bulk and never un-indexes a row it did not index', () => {
+    const { file, handle } = migratedTo('0013_session_totals');
+    handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'launched', 'shell', 'exited')`).run();
+    handle.sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'old flux', 1)`).run();
+    handle.close();
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0014_search_index_catch_up') + 1) });
+    const sqlite = upgraded.sqlite;
+    const match = (q: string) => (sqlite.prepare(`SELECT m.id FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH ? ORDER BY m.id`).all(q) as { id: string }[]).map((r) => r.id);
+    const insert = (id: string, text: string) =>
+      sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES (?, 1, 1, 's1', 'user', ?, 2)`).run(id, text);
+    insert('m2', 'new flux');
+    expect(match('flux')).toEqual(['m1', 'm2']);
+
+    // Deferred (as a scan does): new rows wait; deleting one that waits, or one indexed, keeps the index sound.
+    sqlite.exec(`INSERT INTO transcript_state (key, value) VALUES ('fts_messages_after', (SELECT seq FROM sqlite_sequence WHERE name = 'messages'))`);
+    insert('m3', 'deferred flux');
+    insert('m4', 'doomed flux');
+    expect(match('flux')).toEqual(['m1', 'm2']);
+    sqlite.prepare(`DELETE FROM messages WHERE id IN ('m1', 'm4')`).run();
+    expect(match('flux')).toEqual(['m2']);
+    sqlite.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`);
+    sqlite.exec(`INSERT INTO messages_fts(rowid, text) SELECT seq, text FROM messages WHERE seq > (SELECT value FROM transcript_state WHERE key = 'fts_messages_after'); DELETE FROM transcript_state WHERE key = 'fts_messages_after'`);
+    expect(match('flux')).toEqual(['m2', 'm3']);
+    sqlite.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`);
+    upgraded.close();
+  });
 });

@@ -66,6 +66,61 @@ afterAll(removeTempDirs);
 // Every test here drives POSIX programs (/bin/sh, cat, stty, tput) through the pty, and the process
 // checks go through `ps`: they run on Linux and macOS. Windows' ConPTY needs its own programs.
 describe.skipIf(process.platform === 'win32')('pty host (POSIX programs; Windows has no /bin/sh)', () => {
+  it('stops reading a pty while a connection is not reading its output, and loses none of it', async () => {
+    const lines = 1_500_000;
+    const reader = newClient();
+    const stalled = newClient();
+    const out = collect(stalled, 'flow');
+    // A core that stops reading its socket (busy, or stopped in a debugger).
+    const socket = await stalled.connect();
+    socket.pause();
+    await reader.spawn(spec('flow', '/bin/sh', ['-c', `seq 1 ${lines}`]));
+    let last = -1;
+    let held: { bytes: number; running: boolean } | null = null;
+    for (let i = 0; i < 600 && !held; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = (await reader.list()).find((x) => x.sessionId === 'flow')!;
+      if (s.bytes === last) held = s;
+      last = s.bytes;
+    }
+    // About 12 MB in all; the host took only what fits the stalled connection's allowance and the buffers.
+    expect(held).toMatchObject({ running: true });
+    expect(held!.bytes).toBeLessThan(6 * 1024 * 1024);
+    socket.resume();
+    await out.until(() => out.exited() !== null, 120_000);
+    const numbers = out
+      .text()
+      .split('\r\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
+    expect(numbers).toHaveLength(lines);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+  }, 180_000);
+
+  it('pauses a session while a core asks, and lets it go when that core disconnects', async () => {
+    const lines = 400_000;
+    const reader = newClient();
+    const out = collect(reader, 'held');
+    const core = newClient();
+    await reader.spawn(spec('held', '/bin/sh', ['-c', `read go; seq 1 ${lines}`]));
+    await core.flow('held', true);
+    await reader.input('held', 'go\r');
+    let last = -1;
+    let held: { bytes: number; running: boolean } | null = null;
+    for (let i = 0; i < 600 && !held; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = (await reader.list()).find((x) => x.sessionId === 'held')!;
+      if (s.bytes === last) held = s;
+      last = s.bytes;
+    }
+    expect(held).toMatchObject({ running: true });
+    expect(held!.bytes).toBeLessThan(1024 * 1024);
+    // The core that held it goes away (a crash): its agents must not stay blocked.
+    core.dispose();
+    await out.until(() => out.exited() !== null, 120_000);
+    expect(out.text()).toContain(`\r\n${lines}\r\n`);
+  }, 180_000);
+
   it('runs a shell that echoes what is typed', async () => {
     const client = newClient();
     const out = collect(client, 's1');

@@ -65,7 +65,34 @@ describe('watching transcript folders', () => {
       return t.entries.length === 2 ? t : null;
     }, 'the appended answer');
     expect(timeline.entries[1]).toMatchObject({ type: 'message', role: 'assistant', text: 'The capacitor is in the DeLorean', tokens: { input: 3, output: 5 } });
-    expect(changed.some((c) => c.sessionIds.includes(found.id))).toBe(true);
+    // Change notices are gathered for a moment (a busy file would send one per line).
+    await until(() => changed.some((c) => c.sessionIds.includes(found.id)), 'the change notice');
+  });
+
+  it('reads an appended line as soon as it lands and holds back a half-written last line until its newline', async () => {
+    const home = tempDir('pitwall-home-');
+    const file = path.join(home, '.claude/projects/-work-demo/8c1b1a4e-0000-4000-8000-0000000000aa.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const line = (uuid: string, text: string) => `${JSON.stringify({ type: 'user', uuid, sessionId: 'y', timestamp: new Date().toISOString(), cwd: '/work/demo', message: { role: 'user', content: text } })}\n`;
+    fs.writeFileSync(file, line('p0', 'opening words'));
+    // A long debounce: were appends still waiting for a quiet file, nothing below would be found before the timeout.
+    app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, HOME: home }, { transcriptDebounceMs: 60_000 });
+    await app.transcripts.scanDone();
+    const search = async (word: string) => value<SessionSummary[]>(await app!.router.dispatch('history:sessions', { query: word }));
+
+    const whole = line('p1', 'marmalade arrives whole');
+    const cut = line('p2', 'quince arrives in halves');
+    const half = cut.length >> 1;
+    // One write: a complete line, then the first half of the next one (no newline, not valid JSON).
+    fs.appendFileSync(file, whole + cut.slice(0, half));
+    await until(async () => (await search('marmalade'))[0], 'the complete line, read without waiting for the file to go quiet');
+    expect(await search('quince')).toEqual([]);
+
+    fs.appendFileSync(file, cut.slice(half));
+    const found = await until(async () => (await search('quince'))[0], 'the finished line');
+    expect(found.hits[0]!.snippet).toContain('\u0001quince\u0002');
+    // The half line was held back, never read as a malformed line.
+    expect(value<{ path: string }[]>(await app.router.dispatch('transcripts:problems', {})).filter((p) => p.path === file)).toEqual([]);
   });
 
   it('lists roots with whether they exist, adds one, and turns one off', async () => {

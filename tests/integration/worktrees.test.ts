@@ -152,6 +152,12 @@ describe('worktrees', () => {
     git(repo, 'branch', 'taken');
     const project = await addProject(repo);
     expect(await call('worktrees:create', { projectId: project.id, branch: 'taken' })).toMatchObject({ ok: false, error: { code: 'already_exists' } });
+    // Asked twice at once: one is made, the other refused as existing (never a half-made second worktree).
+    const both = await Promise.all([call('worktrees:create', { projectId: project.id, branch: 'twice' }), call('worktrees:create', { projectId: project.id, branch: 'twice' })]);
+    const made = both.filter((r) => r.ok);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ value: { status: 'active' } });
+    expect(both.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'already_exists' } });
   });
 
   it('lists live status and notices worktrees, branch moves and deletions made outside Pitwall', async () => {

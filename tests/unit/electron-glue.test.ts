@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { EVENT_IPC, RPC_IPC } from '../../src-common/ipc-names';
-import { bindIpc, forwardEvents } from '../../src-main/electron/ipc-binding';
+import { EVENT_IPC, RPC_IPC, WATCH_IPC } from '../../src-common/ipc-names';
+import { TerminalWatches, bindIpc, forwardEvents } from '../../src-main/electron/ipc-binding';
 import { menuTemplate } from '../../src-main/electron/menu';
 import { electronNodePtyPath, electronSqliteBinding } from '../../src-main/electron/native-binding';
 import { isTrustedSender } from '../../src-main/electron/trusted-sender';
@@ -40,6 +40,29 @@ describe('IPC binding', () => {
     expect(calls).toHaveLength(1);
     binding.dispose();
     expect(ipcMain.handlers.has(RPC_IPC)).toBe(false);
+    expect(ipcMain.handlers.has(WATCH_IPC)).toBe(false);
+  });
+
+  it('sends a terminal’s output only while the app window watches it', async () => {
+    const events = new EventBus();
+    const watches = new TerminalWatches();
+    const router: Router = { dispatch: async () => ({ ok: true, value: null }) };
+    const binding = bindIpc(ipcMain, router, trusted, watches);
+    const watch = ipcMain.handlers.get(WATCH_IPC)!;
+    const win = new BrowserWindow({});
+    const sub = forwardEvents(events, () => win.webContents, watches);
+    const fromApp = { senderFrame: { url: pathToFileURL(RENDERER).href } };
+    events.emit('sessions:output', { sessionId: 's1', offset: 0, data: 'unseen' });
+    expect(await watch(fromApp, 's1', true)).toBe(true);
+    expect(await watch({ senderFrame: { url: 'https://evil.example/' } }, 's2', true)).toBe(false);
+    events.emit('sessions:output', { sessionId: 's1', offset: 6, data: 'shown' });
+    events.emit('sessions:output', { sessionId: 's2', offset: 0, data: 'other' });
+    expect(win.webContents.sent).toEqual([[EVENT_IPC, 'sessions:output', { sessionId: 's1', offset: 6, data: 'shown' }]]);
+    expect(await watch(fromApp, 's1', false)).toBe(true);
+    events.emit('sessions:output', { sessionId: 's1', offset: 11, data: 'gone' });
+    expect(win.webContents.sent).toHaveLength(1);
+    void sub.dispose();
+    binding.dispose();
   });
 
   it('forwards every core event to a live window only', () => {

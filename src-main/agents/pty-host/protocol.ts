@@ -58,6 +58,8 @@ export const hostRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replay'), id: z.number(), sessionId: z.string() }),
   z.object({ type: z.literal('forget'), id: z.number(), sessionId: z.string() }),
   z.object({ type: z.literal('shutdown'), id: z.number() }),
+  /** Flow control: a client of the core fell behind on this session's output (pause) or caught up (resume). */
+  z.object({ type: z.literal('flow'), id: z.number(), sessionId: z.string(), paused: z.boolean() }),
   /** A core introduces itself: hook calls go to it from now on; the reply carries what waited for a core. */
   z.object({ type: z.literal('hello'), id: z.number() }),
   /** The core's verdict on a `pre-tool` hook call, or (no verdict) its acknowledgement of a recorded one. */

@@ -8,6 +8,9 @@ import { OutputBatcher } from './output-batcher';
 import { FrameDecoder, encodeFrame, hostRequestSchema, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
 import { ScrollbackFile } from './scrollback-file';
 
+/** Output queued on a connection beyond which the sessions writing to it are paused until it drains. */
+const SOCKET_BACKLOG_BYTES = 1024 * 1024;
+
 /** The part of node-pty the host uses (injected so the host can load a copy built for Electron). */
 export interface PtyModule {
   spawn(file: string, args: string[], options: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> }): IPty;
@@ -20,6 +23,11 @@ interface Session {
   batcher: OutputBatcher;
   lastDataAt: number;
   killTimer: NodeJS.Timeout | null;
+  /**
+   * Why the pty is not being read: `core` (a client of the core fell behind) and each connection whose
+   * socket buffer is full. While any holds, the agent blocks on its writes: nothing is dropped.
+   */
+  holds: Set<string | net.Socket>;
 }
 
 /**
@@ -29,7 +37,7 @@ interface Session {
  * output. So the host holds its own handle on the pty's slave end (no EIO while it is open) and
  * holds back the destroy until no data has come for a moment; then it lets go of both.
  */
-function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000): void {
+function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, paused: () => boolean, capMs = 10_000): void {
   const internals = pty as unknown as { _socket?: { destroy: (...args: unknown[]) => unknown }; _pty?: unknown };
   const socket = internals._socket;
   if (!socket || typeof socket.destroy !== 'function') return;
@@ -46,7 +54,8 @@ function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, capMs = 10_000)
   socket.destroy = (...args: unknown[]) => {
     const now = Date.now();
     firstCall ??= now;
-    if (now - lastDataAt() < 100 && now - firstCall < capMs) {
+    // A paused pty still holds output in the kernel: wait for its reader, however long it takes.
+    if (paused() || (now - lastDataAt() < 100 && now - firstCall < capMs)) {
       setTimeout(() => socket.destroy(...args), 25);
       return socket;
     }
@@ -67,6 +76,9 @@ export class PtyHostServer {
   private readonly sessions = new Map<string, Session>();
   private readonly clients = new Set<net.Socket>();
   private readonly cores = new Map<net.Socket, CoreLink>();
+  /** The hold each connection's `flow` requests put on sessions (lifted when the connection goes). */
+  private readonly flowKeys = new Map<net.Socket, string>();
+  private flowSeq = 0;
   private readonly server: net.Server;
   private idleTimer: NodeJS.Timeout | null = null;
 
@@ -109,7 +121,11 @@ export class PtyHostServer {
       for (const frame of frames) this.handle(socket, frame.header);
     });
     const drop = (): void => {
+      // A core that asked for a pause and went away (crashed) must not leave its agents blocked.
+      const key = this.flowKeys.get(socket);
+      if (key) for (const s of this.sessions.values()) this.hold(s, key, false);
       this.clients.delete(socket);
+      this.flowKeys.delete(socket);
       const core = this.cores.get(socket);
       if (core) this.hooks.detach(core);
       this.cores.delete(socket);
@@ -128,7 +144,7 @@ export class PtyHostServer {
     }
     const request = parsed.data;
     try {
-      const value = request.type === 'hello' ? this.hello(socket) : this.execute(request);
+      const value = request.type === 'hello' ? this.hello(socket) : request.type === 'flow' ? this.flow(socket, request.sessionId, request.paused) : this.execute(request);
       if (request.type === 'replay') {
         const { body, ...rest } = value as { body: Buffer; bytes: number };
         socket.write(encodeFrame({ type: 'reply', id: request.id, ok: true, value: rest }, body));
@@ -178,6 +194,8 @@ export class PtyHostServer {
         throw new Error('hello is answered per connection');
       case 'hook-answer':
         return this.hooks.answer(request.callId, request.verdict);
+      case 'flow':
+        throw new Error('flow is answered per connection');
       case 'shutdown':
         for (const s of this.sessions.values()) if (s.info.running) this.kill(s.info.sessionId, 1000);
         setTimeout(() => this.onIdleExit(), 1500).unref();
@@ -210,14 +228,15 @@ export class PtyHostServer {
       scrollback,
       lastDataAt: Date.now(),
       killTimer: null,
+      holds: new Set(),
       batcher: new OutputBatcher((data) => {
         session.scrollback.append(data);
         session.info.bytes += data.length;
-        this.broadcast({ type: 'output', sessionId: spec.sessionId, offset: session.info.bytes - data.length }, data);
+        this.broadcast({ type: 'output', sessionId: spec.sessionId, offset: session.info.bytes - data.length }, data, session);
       }),
     };
     this.sessions.set(spec.sessionId, session);
-    drainBeforeDestroy(pty, () => session.lastDataAt);
+    drainBeforeDestroy(pty, () => session.lastDataAt, () => session.holds.size > 0);
     pty.onData((data) => {
       session.lastDataAt = Date.now();
       session.batcher.push(Buffer.from(data, 'utf8'));
@@ -235,6 +254,15 @@ export class PtyHostServer {
     });
     this.armIdleTimer();
     return info;
+  }
+
+  /** A core's pause (or resume) of a session's output, held for as long as its connection lasts. */
+  private flow(socket: net.Socket, sessionId: string, paused: boolean): undefined {
+    let key = this.flowKeys.get(socket);
+    if (!key) this.flowKeys.set(socket, (key = `core-${++this.flowSeq}`));
+    const s = this.sessions.get(sessionId);
+    if (s) this.hold(s, key, paused);
+    return undefined;
   }
 
   /** A core on this connection: hook calls go to it from now on; it gets what waited for a core. */
@@ -277,10 +305,39 @@ export class PtyHostServer {
     if (!socket.destroyed) socket.write(encodeFrame(message, body));
   }
 
-  private broadcast(message: HostMessage, body?: Buffer): void {
+  /**
+   * Sends a frame to every connection. Output of a session whose connection has a backlog (the core
+   * is not reading) stops being read from the pty until that connection drains.
+   */
+  private broadcast(message: HostMessage, body?: Buffer, from?: Session): void {
     if (this.clients.size === 0) return;
     const frame = encodeFrame(message, body);
-    for (const client of this.clients) if (!client.destroyed) client.write(frame);
+    for (const client of this.clients) {
+      if (client.destroyed) continue;
+      client.write(frame);
+      // write() says false past the socket's small high-water mark (16 KiB, less than one batch): only a real backlog pauses.
+      if (from && client.writableLength > SOCKET_BACKLOG_BYTES && !from.holds.has(client)) {
+        this.hold(from, client, true);
+        const release = (): void => {
+          client.off('drain', release);
+          client.off('close', release);
+          this.hold(from, client, false);
+        };
+        client.on('drain', release);
+        client.on('close', release);
+      }
+    }
+  }
+
+  /** Adds or lifts one reason not to read a session's pty; it is paused while any reason holds. */
+  private hold(session: Session, reason: string | net.Socket, on: boolean): void {
+    const before = session.holds.size > 0;
+    if (on) session.holds.add(reason);
+    else session.holds.delete(reason);
+    const after = session.holds.size > 0;
+    if (before === after || !session.info.running) return;
+    if (after) session.pty.pause();
+    else session.pty.resume();
   }
 
   /** The host leaves when nothing runs and no core has been connected for a while. */
