@@ -116,6 +116,7 @@ export function createApp(config: AppConfig): App {
       scrollbackDir,
       hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
+      runDir: path.join(config.dataDir, 'run'),
       ...config.sessionOptions,
     }),
   );

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles, projects, sessions, worktrees } from '../../db/schema';
@@ -22,6 +25,7 @@ import type { PtyHostClient } from './pty-host-client';
 import type { SpawnSpec } from './pty-host/protocol';
 import type { UserEnvironment } from './user-environment';
 import { readScrollback } from './pty-host/scrollback-file';
+import { ensurePrivateDir, writePrivateFile } from '../private-files';
 
 type Row = typeof sessions.$inferSelect;
 
@@ -52,6 +56,8 @@ export interface SessionServiceOptions {
   hookTransport?: HookLaunch['transport'];
   /** Files screen-read permission prompts (agents without a hook API) as approvals. */
   approvals?: ApprovalService;
+  /** A private folder for per-session agent configuration (settings files adapters ask for). */
+  runDir?: string;
 }
 
 const LIVE: SessionStatus[] = ['starting', 'running', 'stopping'];
@@ -75,6 +81,7 @@ export class SessionService implements Disposable {
   private readonly forcedTransport: HookLaunch['transport'] | null;
   private readonly cliVersions = new CliVersions();
   private readonly approvals: ApprovalService | null;
+  private readonly runDir: string | null;
   private readonly screenWatchers = new Map<string, ScreenPromptWatcher>();
   /** A prompt for a session's next run only (a reviewer's feedback on restart). */
   private readonly nextPrompt = new Map<string, string>();
@@ -98,6 +105,7 @@ export class SessionService implements Disposable {
     this.hooks = options.hooks ?? null;
     this.forcedTransport = options.hookTransport ?? null;
     this.approvals = options.approvals ?? null;
+    this.runDir = options.runDir ?? null;
     this.store.add(
       host.onOutput((sessionId, offset, data) => {
         const text = data.toString('utf8');
@@ -359,7 +367,13 @@ export class SessionService implements Disposable {
       const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
       this.nextPrompt.delete(row.id);
       const delivery = deliverPrompt(profile.kind, profile.promptMode, prompt);
-      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks });
+      const configDir = path.join(this.runDir ?? path.join(os.tmpdir(), `pitwall-run-${process.getuid?.() ?? 'user'}`), 'agents', row.id);
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks, configDir });
+      if (plan.files && Object.keys(plan.files).length > 0) {
+        fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
+        ensurePrivateDir(configDir);
+        for (const [file, content] of Object.entries(plan.files)) writePrivateFile(file, content);
+      }
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
