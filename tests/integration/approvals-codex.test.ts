@@ -4,8 +4,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Approval } from '../../src-common/domain/approval';
 import type { Project } from '../../src-common/domain/project';
+import type { SessionSummary, Timeline } from '../../src-common/domain/transcript';
 import type { App } from '../../src-main/app';
 import { CODEX_BIN, codexProfile } from '../helpers/codex-home';
+import { startCoreProcess, type CoreProcess } from '../helpers/core-process';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedResponsesApi, type ScriptedResponse, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
@@ -18,8 +20,11 @@ const csi = new RegExp(`${ESC}\\[[0-9;?]*[a-zA-Z]|${ESC}\\][^${String.fromCharCo
 
 let app: App | null = null;
 let api: ScriptedResponsesApi | null = null;
+let core: CoreProcess | null = null;
 
 afterEach(async () => {
+  await core?.kill();
+  core = null;
   await app?.sessions.shutdownAgents().catch(() => undefined);
   await app?.dispose();
   await api?.close();
@@ -31,12 +36,13 @@ afterAll(removeTempDirs);
 const shell = (cmd: string): ScriptedResponse => ({ functionCall: { name: 'exec_command', arguments: { cmd } } });
 
 async function startCodex(script: ScriptedResponse[], rules: { effect: 'allow' | 'deny'; toolName: string; pattern: string }[] = []) {
-  app = makeTestApp();
+  api = await startScriptedResponsesApi(script);
+  const { env, args } = codexProfile(tempDir('pitwall-codex-home-'), api.url);
+  // Pitwall watches the chat files of the HOME it runs with: the agent's private one here.
+  app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, ...env });
   await app.ready;
   const repo = makeRepo('codex-gate-repo');
   const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));
-  api = await startScriptedResponsesApi(script);
-  const { env, args } = codexProfile(tempDir('pitwall-codex-home-'), api.url);
   const profile = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'Codex (scripted)', kind: 'codex', command: CODEX_BIN, args, env, model: 'gpt-5-codex' }));
   for (const r of rules) value(await app.router.dispatch('rules:create', r));
   let screen = '';
@@ -88,7 +94,73 @@ describe('approvals with the real Codex CLI', () => {
     await until(() => processesOf(session.id).length === 0, 'no process of the run left', 30_000, () => JSON.stringify(processesOf(session.id)));
     expect(fs.existsSync(path.join(repo, 'late.txt'))).toBe(false);
   });
+
+  it('allows nothing while Pitwall is killed mid-approval: the call waits, the next core asks again, and a denial keeps it from running', async () => {
+    const dataDir = tempDir('pitwall-data-');
+    const repo = makeRepo('codex-killed-repo');
+    api = await startScriptedResponsesApi([shell('touch denied.txt'), { text: 'CODEX-KILLED-DONE' }]);
+    const { env, args } = codexProfile(tempDir('pitwall-codex-home-'), api.url);
+    core = await startCoreProcess(dataDir, { ...process.env });
+    const project = value<Project>(await core.dispatch('projects:add', { path: repo }));
+    const profile = value<AgentProfile>(await core.dispatch('profiles:create', { name: 'Codex (scripted)', kind: 'codex', command: CODEX_BIN, args, env, model: 'gpt-5-codex' }));
+    const session = value<Session>(await core.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Touch it', cols: 120, rows: 40 }));
+    const first = await until(async () => value<Approval[]>(await core!.dispatch('approvals:list', { status: 'pending' }))[0], 'the approval in the first core');
+    expect(first.input).toMatchObject({ command: expect.stringContaining('touch denied.txt') });
+
+    await core.kill();
+    core = null;
+    // The agent is still held by its hook: the next core is asked about the same call.
+    app = makeTestApp(dataDir, { ...process.env });
+    await app.ready;
+    const again = await pending();
+    expect(again).toMatchObject({ sessionId: session.id, toolName: 'Bash' });
+    expect(fs.existsSync(path.join(repo, 'denied.txt'))).toBe(false);
+    value(await app.router.dispatch('approvals:decide', { id: again.id, decision: 'deny', reason: 'Still no' }));
+    await until(() => api!.requests.some((r) => JSON.stringify(r.input ?? []).includes('Still no')), 'the denial reaching the model');
+    expect(fs.existsSync(path.join(repo, 'denied.txt'))).toBe(false);
+  });
+
+  it('restarts into the same Codex conversation, and the launched session shows the chat with its project', { timeout: 240_000 }, async () => {
+    const { session } = await startCodex([{ text: 'First answer CODEX-ONE' }]);
+
+    const timeline = await until(async () => {
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id }));
+      return t.entries.some((e) => e.type === 'message' && e.text.includes('CODEX-ONE')) ? t : null;
+    }, 'the first answer in the launched session');
+    expect(timeline.transcriptPath).toMatch(/rollout-.*\.jsonl$/);
+    const joined = value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id }));
+    expect(joined.agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const summary = value<SessionSummary[]>(await app!.router.dispatch('history:sessions', {}));
+    expect(summary.map((s) => [s.id, s.projectId])).toEqual([[session.id, session.projectId]]);
+    value(await app!.router.dispatch('sessions:stop', { sessionId: session.id }));
+    await until(async () => value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id })).status === 'stopped', 'the session stopped');
+    const before = api!.requests.length;
+    screens.clear();
+    app!.events.on('sessions:output', (p) => screens.set(p.sessionId, (screens.get(p.sessionId) ?? '') + p.data));
+    value(await app!.router.dispatch('sessions:restart', { sessionId: session.id }));
+    // Codex resumes its thread: no prompt went out again as a new conversation, and what is typed next is sent with the first turn.
+    await until(() => (screens.get(session.id) ?? '').includes('state=idle'), 'the resumed Codex waiting for input', 60_000, () => screenOf(session.id));
+    expect(api!.requests.length).toBe(before);
+    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: 'And the next one' }));
+    await until(() => screenOf(session.id).includes('Andthenextone'), 'the typed text in the composer', 60_000, () => screenOf(session.id));
+    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: '\r' }));
+    const next = await until(
+      () => api!.requests.slice(before).map((r) => JSON.stringify(r.input ?? [])).find((input) => input.includes('And the next one')),
+      'the next turn reaching the model',
+      60_000,
+      () => screenOf(session.id),
+    );
+    // The same conversation: the first prompt and answer travel with it.
+    expect(next).toContain('Do the two things');
+    expect(next).toContain('CODEX-ONE');
+    const after = value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id }));
+    expect(after.agentSessionId).toBe(joined.agentSessionId);
+    expect(value<SessionSummary[]>(await app!.router.dispatch('history:sessions', {})).map((s) => s.id)).toEqual([session.id]);
+  });
 });
+
+const screens = new Map<string, string>();
+const screenOf = (sessionId: string): string => (screens.get(sessionId) ?? '').replace(csi, '').replace(/\s/g, '');
 
 /** Processes whose environment carries PITWALL_SESSION_ID=<id>, read from /proc. */
 function processesOf(sessionId: string): { pid: number; args: string }[] {
