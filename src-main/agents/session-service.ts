@@ -15,7 +15,7 @@ import type { ApprovalService } from '../approvals/approval-service';
 import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
-import type { HookLaunch } from './adapters/agent-adapter';
+import type { HookLaunch, LaunchPlan } from './adapters/agent-adapter';
 import { CliVersions } from './cli-version';
 import { resolveCommand } from './command-resolver';
 import { deliverPrompt, withStdin } from './prompt-delivery';
@@ -369,11 +369,7 @@ export class SessionService implements Disposable {
       const delivery = deliverPrompt(profile.kind, profile.promptMode, prompt);
       const configDir = path.join(this.runDir ?? path.join(os.tmpdir(), `pitwall-run-${process.getuid?.() ?? 'user'}`), 'agents', row.id);
       const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks, configDir });
-      if (plan.files && Object.keys(plan.files).length > 0) {
-        fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
-        ensurePrivateDir(configDir);
-        for (const [file, content] of Object.entries(plan.files)) writePrivateFile(file, content);
-      }
+      prepareConfig(configDir, plan);
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
@@ -545,4 +541,32 @@ export class SessionService implements Disposable {
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
+/** Writes the files and makes the links an adapter's plan asks for, all inside the session's private `configDir`. */
+function prepareConfig(configDir: string, plan: LaunchPlan): void {
+  const files = Object.entries(plan.files ?? {});
+  const links = Object.entries(plan.links ?? {});
+  if (files.length === 0 && links.length === 0) return;
+  const inside = (file: string) => {
+    const relative = path.relative(configDir, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`an agent's configuration file must be inside its own folder: ${file}`);
+  };
+  fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(configDir);
+  for (const [file, content] of files) {
+    inside(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writePrivateFile(file, content);
+  }
+  for (const [link, { target, folder }] of links) {
+    inside(link);
+    if (folder && !fs.existsSync(target)) fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(path.dirname(link), { recursive: true, mode: 0o700 });
+    const existing = fs.lstatSync(link, { throwIfNoEntry: false });
+    // What the agent made there itself on an earlier run (a real file or folder) stays.
+    if (existing && !existing.isSymbolicLink()) continue;
+    if (existing) fs.unlinkSync(link);
+    if (fs.existsSync(target)) fs.symlinkSync(target, link);
+  }
 }

@@ -3,7 +3,7 @@ import type { AgentProfile } from '../../src-common/domain/agent';
 import type { LaunchContext } from '../../src-main/agents/adapters/agent-adapter';
 import { claudeCodeAdapter, claudeHookSettings } from '../../src-main/agents/adapters/claude-code-adapter';
 import { codexAdapter } from '../../src-main/agents/adapters/codex-adapter';
-import { geminiAdapter } from '../../src-main/agents/adapters/gemini-adapter';
+import { geminiAdapter, withPitwallHooks } from '../../src-main/agents/adapters/gemini-adapter';
 import { atLeast, parseVersion } from '../../src-main/agents/cli-version';
 
 const profile = (kind: AgentProfile['kind'], permissionMode: AgentProfile['permissionMode'] = 'supervised'): AgentProfile => ({
@@ -50,6 +50,15 @@ describe('agent adapters', () => {
     expect(geminiAdapter.plan(context({ profile: profile('gemini'), prompt: '--yolo\nand more' })).args.at(-1)).toBe('--prompt-interactive=--yolo\nand more');
   });
 
+  it("keep the user's own Gemini hooks and settings, with Pitwall's hooks after them", () => {
+    const merged = withPitwallHooks({ ui: { theme: 'x' }, hooks: { BeforeTool: [{ matcher: 'x', hooks: [] }], enabled: true } }, { ...hooks, transport: 'command' });
+    expect(merged.ui).toEqual({ theme: 'x' });
+    const own = merged.hooks as Record<string, unknown[]>;
+    expect(own.BeforeTool).toHaveLength(2);
+    expect(own.BeforeTool![0]).toEqual({ matcher: 'x', hooks: [] });
+    expect(own.enabled).toBe(true);
+  });
+
   it('run Codex without its shared daemon, in a trusted worktree, with its sandbox per permission mode', () => {
     const args = (m: AgentProfile['permissionMode']) => codexAdapter.plan(context({ profile: profile('codex', m), cwd: '/w/a.b' })).args;
     expect(args('supervised')).toContain('--no-daemon');
@@ -77,9 +86,11 @@ describe('agent adapters', () => {
     const again = geminiAdapter.plan(context({ profile: profile('gemini'), resumeAgentSessionId: 'g-1' }));
     expect(again.args.slice(0, 2)).toEqual(['--resume', 'g-1']);
     const hooked = geminiAdapter.plan(context({ profile: profile('gemini'), hooks: { ...hooks, transport: 'command' } }));
-    const file = hooked.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH!;
-    expect(file.startsWith('/run/agents/s1/')).toBe(true);
-    expect(JSON.parse(hooked.files![file]!).hooks.BeforeTool[0].hooks[0].command).toBe(`${hooks.command} gemini`);
+    expect(hooked.env.GEMINI_CLI_HOME).toBe('/run/agents/s1/gemini-home');
+    const settings = JSON.parse(hooked.files!['/run/agents/s1/gemini-home/.gemini/settings.json']!);
+    expect(settings.hooks.BeforeTool[0].hooks[0].command).toBe(`${hooks.command} gemini`);
+    // Chats go to the user's own ~/.gemini/tmp, where Pitwall reads them and a resume finds them.
+    expect(hooked.links!['/run/agents/s1/gemini-home/.gemini/tmp']).toEqual({ target: '/h/.gemini/tmp', folder: true });
     // Pitwall decides every call through the hook; Gemini asks again only when Pitwall cannot answer.
     expect(hooked.args[hooked.args.indexOf('--approval-mode') + 1]).toBe('yolo');
     const plan = geminiAdapter.plan(context({ profile: profile('gemini', 'plan'), hooks: { ...hooks, transport: 'command' } }));

@@ -46,6 +46,11 @@ export interface LaunchPlan {
   typedPrompt: string | null;
   /** Files written (0600) before the agent starts, by absolute path inside the context's `configDir`. */
   files?: Record<string, string>;
+  /**
+   * Symbolic links made before the agent starts, by absolute path inside the context's `configDir`:
+   * the target, and whether it is a folder to create (0700) when missing.
+   */
+  links?: Record<string, { target: string; folder?: boolean }>;
 }
 
 /** Knows one agent CLI's flags: how to start, resume, pick a model, and pass a first prompt. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { PermissionMode } from '../../../src-common/domain/agent';
 import type { AgentAdapter, HookLaunch, LaunchContext, LaunchPlan } from './agent-adapter';
@@ -5,15 +7,59 @@ import type { AgentAdapter, HookLaunch, LaunchContext, LaunchPlan } from './agen
 /** How long a BeforeTool may wait for a person (Gemini's hook timeout, in milliseconds). */
 const DECISION_TIMEOUT_MS = 86_400_000;
 
-/**
- * Settings with Pitwall's hooks, given to Gemini as its system settings file for this run only
- * (`GEMINI_CLI_SYSTEM_SETTINGS_PATH`), so neither the user's ~/.gemini nor the repository changes.
- */
-export function geminiHookSettings(hooks: HookLaunch): object {
+/** Pitwall's hooks, in Gemini's settings shape. */
+export function geminiHookSettings(hooks: HookLaunch): { hooks: Record<string, unknown[]> } {
   const handler = (timeout: number) => ({ type: 'command', command: `${hooks.command} gemini`, timeout });
   const tool = [{ matcher: '.*', hooks: [handler(DECISION_TIMEOUT_MS)] }];
   const plain = [{ hooks: [handler(30_000)] }];
   return { hooks: { BeforeTool: tool, AfterTool: tool, BeforeAgent: plain, AfterAgent: plain, Notification: plain } };
+}
+
+/** The user's own Gemini settings (an empty object when there are none or they cannot be read). */
+function readSettings(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The user's settings with Pitwall's hooks added after the user's own, event by event. */
+export function withPitwallHooks(settings: Record<string, unknown>, hooks: HookLaunch): Record<string, unknown> {
+  const own = typeof settings.hooks === 'object' && settings.hooks !== null && !Array.isArray(settings.hooks) ? (settings.hooks as Record<string, unknown>) : {};
+  const merged: Record<string, unknown> = { ...own };
+  for (const [event, entries] of Object.entries(geminiHookSettings(hooks).hooks)) {
+    merged[event] = [...(Array.isArray(own[event]) ? (own[event] as unknown[]) : []), ...entries];
+  }
+  return { ...settings, hooks: merged };
+}
+
+/**
+ * The Gemini home of one run (`GEMINI_CLI_HOME`), inside the session's private folder: its
+ * settings are the user's own plus Pitwall's hooks, and everything else in it (sign-in, chats under
+ * `tmp/`, extensions, trusted folders) links to the user's real ~/.gemini, so chats land where
+ * Pitwall and the user find them and a resume finds them again. Gemini reads hooks from the user
+ * settings file only (a system settings file must be owned by root), and the user's own file is
+ * never rewritten.
+ */
+function geminiHome(context: LaunchContext, hooks: HookLaunch): Pick<LaunchPlan, 'files' | 'links'> & { home: string } {
+  const realDir = path.join(context.env.GEMINI_CLI_HOME ?? context.env.HOME ?? os.homedir(), '.gemini');
+  const home = path.join(context.configDir, 'gemini-home');
+  const dir = path.join(home, '.gemini');
+  const files = { [path.join(dir, 'settings.json')]: JSON.stringify(withPitwallHooks(readSettings(path.join(realDir, 'settings.json')), hooks), null, 2) };
+  const links: NonNullable<LaunchPlan['links']> = { [path.join(dir, 'tmp')]: { target: path.join(realDir, 'tmp'), folder: true } };
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(realDir);
+  } catch {
+    // No ~/.gemini yet: only the chats folder is shared.
+  }
+  for (const entry of entries) {
+    if (entry === 'settings.json' || entry === 'tmp') continue;
+    links[path.join(dir, entry)] = { target: path.join(realDir, entry) };
+  }
+  return { home, files, links };
 }
 
 /**
@@ -35,7 +81,8 @@ function approvalMode(mode: PermissionMode, hooked: boolean): string {
  *
  * Every run gets its own `--session-id` (Pitwall's), so its chat file is found and joined, and a
  * restart resumes exactly it with `--resume <id>`. The worktree is trusted for the run
- * (`GEMINI_CLI_TRUST_WORKSPACE`), so no trust dialog stalls a task started from the board.
+ * (`GEMINI_CLI_TRUST_WORKSPACE`), so no trust dialog stalls a task started from the board. With
+ * approvals on, it runs with its own Gemini home of the run that adds Pitwall's hooks.
  */
 export const geminiAdapter: AgentAdapter = {
   kind: 'gemini',
@@ -51,12 +98,9 @@ export const geminiAdapter: AgentAdapter = {
     if (profile.model) args.push('-m', profile.model);
     if (prompt) args.push(`--prompt-interactive=${prompt}`);
     const env: Record<string, string> = { GEMINI_CLI_TRUST_WORKSPACE: 'true' };
-    const files: Record<string, string> = {};
-    if (context.hooks) {
-      const settings = path.join(context.configDir, 'gemini-system-settings.json');
-      files[settings] = JSON.stringify(geminiHookSettings(context.hooks), null, 2);
-      env.GEMINI_CLI_SYSTEM_SETTINGS_PATH = settings;
-    }
-    return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null, files };
+    if (!context.hooks) return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null };
+    const { home, files, links } = geminiHome(context, context.hooks);
+    env.GEMINI_CLI_HOME = home;
+    return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null, files, links };
   },
 };
