@@ -88,13 +88,23 @@ export class TranscriptIngester {
 
   constructor(private readonly store: TranscriptStore) {}
 
-  /** The registered folder whose SHA-256 is the `<project hash>` folder a Gemini chat sits in. */
+  /**
+   * The project folder of a Gemini chat: older CLIs keep chats under `tmp/<SHA-256 of the folder>/`,
+   * matched against the registered folders; 0.61 under `tmp/<folder name>/` with the folder itself in
+   * a `.project_root` file next to `chats/`.
+   */
   private geminiFolder(file: string): string | null {
     const parts = file.split(path.sep);
     const chats = parts.lastIndexOf('chats');
-    const hash = chats > 0 ? parts[chats - 1] : undefined;
-    if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return null;
-    return this.store.projectFolders().find((folder) => crypto.createHash('sha256').update(folder).digest('hex') === hash) ?? null;
+    const name = chats > 0 ? parts[chats - 1] : undefined;
+    if (!name) return null;
+    if (/^[0-9a-f]{64}$/.test(name)) return this.store.projectFolders().find((folder) => crypto.createHash('sha256').update(folder).digest('hex') === name) ?? null;
+    try {
+      const root = fs.readFileSync(path.join(parts.slice(0, chats).join(path.sep), '.project_root'), 'utf8').trim();
+      return path.isAbsolute(root) && !root.includes('\0') ? root : null;
+    } catch {
+      return null;
+    }
   }
 
   private remember(file: string, log: ReplayedLog): void {

@@ -135,9 +135,11 @@ export class TranscriptStore {
       newestOtherFile: s(`SELECT max(mtime_ms) AS m FROM transcript_files WHERE session_id = ? AND path != ?`),
       findSession: s(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
       // An agent launched here that could not be given its session id up front (Codex, Gemini): the
-      // transcript that started in its folder within a minute of it is its own.
+      // transcript that started in its folder within a minute of it is its own, while it still runs
+      // (a session that has ended cannot be writing a new chat).
       launchedWithout: s(`SELECT ${SESSION_COLUMNS} FROM sessions
         WHERE source = 'launched' AND agent_kind = @agentKind AND external_id IS NULL AND deleted_at IS NULL AND cwd IN (@cwd, @realCwd)
+          AND status IN ('starting', 'running', 'stopping')
           AND started_at BETWEEN @at - 60000 AND @at + 60000 ORDER BY abs(started_at - @at) LIMIT 1`),
       adopt: s(`UPDATE sessions SET external_id = ?, transcript_path = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
       insertSession: s(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, external_id, status, models, transcript_path) VALUES (?, ?, ?, ?, ?, ?, 'recorded', '[]', ?)`),

@@ -77,4 +77,93 @@ describe('approvals with the real Gemini CLI', { timeout: 240_000 }, () => {
       ['deny', 'user'],
     ]);
   });
+
+  it('stops the whole run: no process of the session is left', async () => {
+    const { repo, session, screen } = await startGemini(
+      [shell('sleep 40; echo late > late.txt'), { text: 'never reached' }],
+      [
+        { effect: 'allow', toolName: 'Bash', pattern: 'sleep 40' },
+        { effect: 'allow', toolName: 'Bash', pattern: 'echo late > late.txt' },
+      ],
+    );
+    await until(() => processesOf(session.id).some((p) => p.args.includes('sleep 40')), 'the command running', 90_000, screen);
+    value(await app!.router.dispatch('sessions:stop', { sessionId: session.id }));
+    await until(async () => value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id })).status === 'stopped', 'the session stopped');
+    await until(() => processesOf(session.id).length === 0, 'no process of the run left', 30_000, () => JSON.stringify(processesOf(session.id)));
+    expect(fs.existsSync(path.join(repo, 'late.txt'))).toBe(false);
+  });
+
+  it('allows nothing while Pitwall is killed mid-approval: the call waits, the next core asks again, and a denial keeps it from running', async () => {
+    const dataDir = tempDir('pitwall-data-');
+    const repo = makeRepo('gemini-killed-repo');
+    api = await startScriptedGeminiApi([shell('touch denied.txt'), { text: 'GEMINI-KILLED-DONE' }]);
+    const env = geminiProfileEnv(tempDir('pitwall-gemini-home-'), api.url);
+    core = await startCoreProcess(dataDir, { ...process.env, ...env });
+    const project = value<Project>(await core.dispatch('projects:add', { path: repo }));
+    const profile = value<AgentProfile>(await core.dispatch('profiles:create', { name: 'Gemini (scripted)', kind: 'gemini', command: GEMINI_BIN, env, model: 'gemini-2.5-flash' }));
+    const session = value<Session>(await core.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Touch it', cols: 120, rows: 40 }));
+    const first = await until(async () => value<Approval[]>(await core!.dispatch('approvals:list', { status: 'pending' }))[0], 'the approval in the first core', 90_000);
+    expect(first.input).toMatchObject({ command: 'touch denied.txt' });
+
+    await core.kill();
+    core = null;
+    app = makeTestApp(dataDir, { ...process.env, ...env });
+    await app.ready;
+    const again = await pending();
+    expect(again).toMatchObject({ sessionId: session.id, toolName: 'Bash' });
+    expect(fs.existsSync(path.join(repo, 'denied.txt'))).toBe(false);
+    value(await app.router.dispatch('approvals:decide', { id: again.id, decision: 'deny', reason: 'Still no' }));
+    await until(() => api!.requests.some((r) => JSON.stringify(r.contents ?? []).includes('Still no')), 'the denial reaching the model');
+    expect(fs.existsSync(path.join(repo, 'denied.txt'))).toBe(false);
+  });
+
+  it('restarts into the same Gemini conversation, and the launched session shows the chat with its project', async () => {
+    const { session, project } = await startGemini([{ text: 'First answer GEMINI-ONE' }]);
+    const timeline = await until(async () => {
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id }));
+      return t.entries.some((e) => e.type === 'message' && e.text.includes('GEMINI-ONE')) ? t : null;
+    }, 'the first answer in the launched session', 90_000, () => screenOf(session.id));
+    expect(timeline.transcriptPath).toContain(`${path.sep}chats${path.sep}`);
+    const joined = value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id }));
+    expect(joined.agentSessionId).toBe(session.id);
+    expect(value<SessionSummary[]>(await app!.router.dispatch('history:sessions', {})).map((s) => [s.id, s.projectId])).toEqual([[session.id, project.id]]);
+
+    value(await app!.router.dispatch('sessions:stop', { sessionId: session.id }));
+    await until(async () => value<Session>(await app!.router.dispatch('sessions:get', { sessionId: session.id })).status === 'stopped', 'the session stopped');
+    const before = api!.requests.length;
+    screens.delete(session.id);
+    value(await app!.router.dispatch('sessions:restart', { sessionId: session.id }));
+    await until(() => screenOf(session.id).includes('Typeyourmessage'), 'the resumed Gemini waiting for input', 90_000, () => screenOf(session.id));
+    // Nothing was sent again as a new conversation.
+    expect(api!.requests.length).toBe(before);
+    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: 'And the next one' }));
+    await until(() => screenOf(session.id).includes('Andthenextone'), 'the typed text in the composer', 60_000, () => screenOf(session.id));
+    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: '\r' }));
+    const next = await until(
+      () => api!.requests.slice(before).map((r) => JSON.stringify(r.contents ?? [])).find((c) => c.includes('And the next one')),
+      'the next turn reaching the model',
+      60_000,
+      () => screenOf(session.id),
+    );
+    expect(next).toContain('Do the two things');
+    expect(next).toContain('GEMINI-ONE');
+    expect(value<SessionSummary[]>(await app!.router.dispatch('history:sessions', {})).map((s) => s.id)).toEqual([session.id]);
+  });
 });
+
+/** Processes whose environment carries PITWALL_SESSION_ID=<id>, read from /proc. */
+function processesOf(sessionId: string): { pid: number; args: string }[] {
+  const found: { pid: number; args: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (!env.split('\0').includes(`PITWALL_SESSION_ID=${sessionId}`)) continue;
+      if (/\) Z /.test(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
+      found.push({ pid: Number(entry), args: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
