@@ -181,7 +181,11 @@ export class TranscriptIngester {
       if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
       // The lines say whose session this is (a copy under another name is the same one); the path only when they cannot.
       const externalId = parser.sessionId(state) ?? pathId;
-      if (source === 'gemini' && !out.session.cwd && out.messages.length > 0) out.session.cwd = this.geminiFolder(file) ?? undefined;
+      if (source === 'gemini' && !out.session.cwd) {
+        // Also for an aborted or empty run: it still ran in a folder, and is named for it.
+        out.session.cwd = this.geminiFolder(file) ?? undefined;
+        if (out.session.cwd && out.messages.length === 0) out.session.fallbackTitle ??= `Gemini CLI in ${path.basename(out.session.cwd)}`;
+      }
       problems += out.problems.length;
       sessionId =
         this.store.apply({

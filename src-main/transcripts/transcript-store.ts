@@ -350,7 +350,9 @@ export class TranscriptStore {
       title: decides ? (facts.title ?? (takeOver ? (facts.fallbackTitle ?? row.title) : (row.title ?? facts.fallbackTitle)) ?? null) : row.title,
       cwd: takeOver ? (facts.cwd ?? row.cwd) : (row.cwd ?? facts.cwd ?? null),
       startedAt: facts.startedAt !== undefined && (row.started_at === null || facts.startedAt < row.started_at) ? facts.startedAt : row.started_at,
-      endedAt: facts.endedAt !== undefined && (row.ended_at === null || facts.endedAt > row.ended_at) ? facts.endedAt : row.ended_at,
+      // A session launched here ends when its process does (the session service records it); its
+      // transcript's last line would show a running agent as ended.
+      endedAt: row.source !== 'launched' && facts.endedAt !== undefined && (row.ended_at === null || facts.endedAt > row.ended_at) ? facts.endedAt : row.ended_at,
       projectId: row.project_id,
       transcriptPath: takeOver ? batch.cursor.path : row.transcript_path,
     };
