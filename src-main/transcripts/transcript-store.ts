@@ -146,7 +146,7 @@ export class TranscriptStore {
       updateSession: s(`UPDATE sessions SET title = @title, cwd = @cwd, started_at = @startedAt, ended_at = @endedAt, models = @models, project_id = @projectId,
         transcript_path = @transcriptPath, updated_at = @now, version = version + 1 WHERE id = @id`),
       externalIdOf: s(`SELECT external_id FROM sessions WHERE id = ?`),
-      messageText: s(`SELECT text FROM messages WHERE session_id = ? AND external_id = ?`),
+      messageText: s(`SELECT text, usage_key AS usageKey FROM messages WHERE session_id = ? AND external_id = ?`),
       messageKeys: s(`SELECT external_id FROM messages WHERE session_id = ?`),
       deleteMessage: s(`DELETE FROM messages WHERE session_id = ? AND external_id = ?`),
       insertMessage: s(`INSERT OR IGNORE INTO messages (id, created_at, updated_at, session_id, role, text, sequence, timestamp, external_id, model, kind, usage_key)
@@ -287,8 +287,10 @@ export class TranscriptStore {
       sessionId = session.id;
       for (const m of output.messages) {
         if (batch.reconcile || m.replace) {
-          const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string } | undefined;
-          if (existing && existing.text === m.text) continue;
+          const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string; usageKey: string | null } | undefined;
+          // The same message is kept, unless it now names the response it came in (Codex counts
+          // tokens after the message); rows are never updated in place, so it is written anew.
+          if (existing && existing.text === m.text && (!m.usageKey || existing.usageKey === m.usageKey)) continue;
           if (existing) this.stmts.deleteMessage.run(sessionId, m.key);
         }
         this.stmts.insertMessage.run({ id: newId(), now, sessionId, role: m.role, text: m.text, sequence: m.sequence, timestamp: m.timestamp, key: m.key, model: m.model === null ? null : normalizeModel(m.model), kind: m.kind, usageKey: m.usageKey });
