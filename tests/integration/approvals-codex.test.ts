@@ -35,7 +35,7 @@ afterAll(removeTempDirs);
 
 const shell = (cmd: string): ScriptedResponse => ({ functionCall: { name: 'exec_command', arguments: { cmd } } });
 
-async function startCodex(script: ScriptedResponse[], rules: { effect: 'allow' | 'deny'; toolName: string; pattern: string }[] = []) {
+async function startCodex(script: ScriptedResponse[], rules: { effect: 'allow' | 'deny'; toolName: string; pattern: string }[] = [], newWorktree?: { branch: string }) {
   api = await startScriptedResponsesApi(script);
   const { env, args } = codexProfile(tempDir('pitwall-codex-home-'), api.url);
   // Pitwall watches the chat files of the HOME it runs with: the agent's private one here.
@@ -47,7 +47,7 @@ async function startCodex(script: ScriptedResponse[], rules: { effect: 'allow' |
   for (const r of rules) value(await app.router.dispatch('rules:create', r));
   let screen = '';
   app.events.on('sessions:output', (p) => (screen += p.data));
-  const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Do the two things', cols: 120, rows: 40 }));
+  const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Do the two things', cols: 120, rows: 40, ...(newWorktree ? { newWorktree } : {}) }));
   return { repo, session, screen: () => screen.replace(csi, '').replace(/\s/g, '') };
 }
 
@@ -77,6 +77,13 @@ describe('approvals with the real Codex CLI', () => {
       ['allow', 'rule'],
       ['deny', 'user'],
     ]);
+  });
+
+  it('starts working in a new worktree with no trust question (the worktree and its main checkout are trusted for the run)', async () => {
+    const { session, screen } = await startCodex([{ text: 'CODEX-IN-WORKTREE' }], [], { branch: 'codex-task' });
+    expect(session.worktreeId).not.toBeNull();
+    await until(() => screen().includes('CODEX-IN-WORKTREE'), 'the answer in the worktree', 60_000, screen);
+    expect(screen()).not.toContain('trustthisfolder');
   });
 
   it('stops the whole run: no process of the session is left (no shared daemon keeps its command going)', async () => {

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '../../src-common/domain/agent';
 import type { LaunchContext } from '../../src-main/agents/adapters/agent-adapter';
 import { claudeCodeAdapter, claudeHookSettings } from '../../src-main/agents/adapters/claude-code-adapter';
-import { codexAdapter } from '../../src-main/agents/adapters/codex-adapter';
+import { codexAdapter, codexTrustFolders } from '../../src-main/agents/adapters/codex-adapter';
 import { geminiAdapter, withPitwallHooks } from '../../src-main/agents/adapters/gemini-adapter';
 import { atLeast, parseVersion } from '../../src-main/agents/cli-version';
 
@@ -57,6 +60,22 @@ describe('agent adapters', () => {
     expect(own.BeforeTool).toHaveLength(2);
     expect(own.BeforeTool![0]).toEqual({ matcher: 'x', hooks: [] });
     expect(own.enabled).toBe(true);
+  });
+
+  it("trust a linked worktree for Codex the way Codex looks it up: the worktree and its main checkout", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-trust-'));
+    try {
+      const main = path.join(root, 'main');
+      const worktree = path.join(root, 'wt');
+      fs.mkdirSync(path.join(main, '.git', 'worktrees', 'wt'), { recursive: true });
+      fs.mkdirSync(worktree);
+      fs.writeFileSync(path.join(worktree, '.git'), `gitdir: ${path.join(main, '.git', 'worktrees', 'wt')}\n`);
+      expect(codexTrustFolders(worktree)).toEqual(expect.arrayContaining([worktree, main]));
+      expect(codexTrustFolders(main)).toEqual(expect.arrayContaining([main]));
+      expect(codexTrustFolders(main)).not.toContain(worktree);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('run Codex without its shared daemon, in a trusted worktree, with its sandbox per permission mode', () => {

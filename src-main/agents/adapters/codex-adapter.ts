@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { PermissionMode } from '../../../src-common/domain/agent';
 import type { AgentAdapter, HookLaunch, LaunchContext, LaunchPlan } from './agent-adapter';
 
@@ -35,6 +37,32 @@ export function codexHookArgs(hooks: HookLaunch): string[] {
 }
 
 /**
+ * The folders Codex looks up trust for when started in `cwd`: the folder itself and, as Codex does
+ * for a linked worktree (a `.git` file pointing into `<main>/.git/worktrees/<name>`), the main
+ * checkout; each also as its real path.
+ */
+export function codexTrustFolders(cwd: string): string[] {
+  const folders = [cwd];
+  try {
+    const pointer = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(path.join(cwd, '.git'), 'utf8'))?.[1]?.trim();
+    if (pointer) {
+      const gitDir = path.resolve(cwd, pointer);
+      if (path.basename(path.dirname(gitDir)) === 'worktrees') folders.push(path.dirname(path.dirname(path.dirname(gitDir))));
+    }
+  } catch {
+    // Not a linked worktree (or no checkout at all): the folder itself is what Codex asks about.
+  }
+  for (const folder of [...folders]) {
+    try {
+      folders.push(fs.realpathSync(folder));
+    } catch {
+      // A folder that does not exist (yet) is trusted by its name.
+    }
+  }
+  return [...new Set(folders)];
+}
+
+/**
  * Codex's sandbox and approval policy per permission mode. `auto` is carried out by Pitwall's rules
  * (through the hooks), never by a laxer Codex mode; `plan` runs read-only.
  */
@@ -64,7 +92,7 @@ export const codexAdapter: AgentAdapter = {
     const args = [...profile.args];
     if (resumeAgentSessionId) args.unshift('resume', resumeAgentSessionId);
     args.push('--no-daemon');
-    args.push('-c', `projects={${tomlString(cwd)}={trust_level="trusted"}}`);
+    args.push('-c', `projects={${codexTrustFolders(cwd).map((folder) => `${tomlString(folder)}={trust_level="trusted"}`).join(',')}}`);
     args.push(...PERMISSION_FLAGS[profile.permissionMode]);
     if (context.hooks) args.push(...codexHookArgs(context.hooks));
     if (profile.model) args.push('-m', profile.model);
