@@ -72,8 +72,9 @@ describe('Codex in a session (real CLI, scripted Responses API)', () => {
       return answer && answer.type === 'message' && answer.tokens ? answer.tokens : null;
     }, 'the tokens of the answer');
     expect(withTokens).toMatchObject({ input: 200, cacheRead: 1000, output: 40 });
-    // One session, not two.
-    expect(value<SessionSummary[]>(await app.router.dispatch('history:sessions', {})).map((s) => s.id)).toEqual([session.id]);
+    // One session, not two; still running, so with no end time (the rollout's last line is not one).
+    const listed = value<SessionSummary[]>(await app.router.dispatch('history:sessions', {}));
+    expect(listed.map((s) => [s.id, s.status, s.endedAt])).toEqual([[session.id, 'running', null]]);
     expect(value<Session>(await app.router.dispatch('sessions:get', { sessionId: session.id })).agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
