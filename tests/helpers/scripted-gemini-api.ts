@@ -21,8 +21,17 @@ const usage = (turn: number) => ({ promptTokenCount: 900 + turn * 50, candidates
  * answer is picked by how many function responses the request already carries, so a retry of the
  * same turn gets the same answer.
  */
-export async function startScriptedGeminiApi(script: ScriptedGeminiAnswer[]): Promise<ScriptedGeminiApi> {
+export async function startScriptedGeminiApi(script: ScriptedGeminiAnswer[], options: { hold?: Promise<void> } = {}): Promise<ScriptedGeminiApi> {
   const requests: { contents?: unknown[] }[] = [];
+  const answerTurn = (res: http.ServerResponse, request: { contents?: unknown[] }): void => {
+    const turn = (JSON.stringify(request.contents ?? []).match(/"functionResponse"/g) ?? []).length;
+    const answer = script[Math.min(turn, script.length - 1)] ?? { text: 'done' };
+    const part = 'text' in answer ? { text: answer.text } : { functionCall: { name: answer.functionCall.name, args: answer.functionCall.args } };
+    if (res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(`data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [part] }, finishReason: 'STOP', index: 0 }], usageMetadata: usage(turn), modelVersion: 'gemini-scripted' })}\r\n\r\n`);
+    res.end();
+  };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -36,12 +45,8 @@ export async function startScriptedGeminiApi(script: ScriptedGeminiAnswer[]): Pr
       }
       if (req.method === 'POST' && url.includes(':streamGenerateContent')) {
         requests.push(request);
-        const turn = (JSON.stringify(request.contents ?? []).match(/"functionResponse"/g) ?? []).length;
-        const answer = script[Math.min(turn, script.length - 1)] ?? { text: 'done' };
-        const part = 'text' in answer ? { text: answer.text } : { functionCall: { name: answer.functionCall.name, args: answer.functionCall.args } };
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        res.write(`data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [part] }, finishReason: 'STOP', index: 0 }], usageMetadata: usage(turn), modelVersion: 'gemini-scripted' })}\r\n\r\n`);
-        res.end();
+        // Held answers let a test do something (kill Pitwall's core) between the request and the tool call.
+        void (options.hold ?? Promise.resolve()).then(() => answerTurn(res, request));
         return;
       }
       if (req.method === 'POST' && url.includes(':generateContent')) {

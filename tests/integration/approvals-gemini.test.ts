@@ -117,6 +117,37 @@ describe('approvals with the real Gemini CLI', { timeout: 240_000 }, () => {
     expect(fs.existsSync(path.join(repo, 'denied.txt'))).toBe(false);
   });
 
+  it("falls back to Gemini's own confirmation when Pitwall's core is gone (its yolo mode allows nothing silently)", async () => {
+    const dataDir = tempDir('pitwall-data-');
+    const repo = makeRepo('gemini-nocore-repo');
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    api = await startScriptedGeminiApi([shell('touch asked.txt'), { text: 'GEMINI-NOCORE-DONE' }], { hold });
+    const env = geminiProfileEnv(tempDir('pitwall-gemini-home-'), api.url);
+    core = await startCoreProcess(dataDir, { ...process.env, ...env });
+    const project = value<Project>(await core.dispatch('projects:add', { path: repo }));
+    const profile = value<AgentProfile>(await core.dispatch('profiles:create', { name: 'Gemini (scripted)', kind: 'gemini', command: GEMINI_BIN, env, model: 'gemini-2.5-flash' }));
+    const session = value<Session>(await core.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Touch it', cols: 120, rows: 40 }));
+    await until(() => api!.requests.length > 0, 'the agent waiting for the model', 90_000);
+    await core.kill();
+    core = null;
+    release();
+    const scrollback = () => {
+      const file = path.join(dataDir, 'scrollback', `${session.id}.1.log`);
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(csi, '').replace(/\s/g, '') : '';
+    };
+    await until(() => scrollback().includes('Allowexecution'), "Gemini's own confirmation", 90_000, scrollback);
+    expect(fs.existsSync(path.join(repo, 'asked.txt'))).toBe(false);
+    // The next core is told what the host answered, and stops the agent when the test ends.
+    app = makeTestApp(dataDir, { ...process.env, ...env });
+    await app.ready;
+    const audit = await until(async () => {
+      const rows = value<{ status: string; decision: string | null; decidedBy: string | null }[]>(await app!.router.dispatch('audit:list', { sessionId: session.id }));
+      return rows.find((r) => r.decidedBy === 'pitwall-host') ?? null;
+    }, 'the host answer in the audit');
+    expect(audit).toMatchObject({ status: 'decided', decision: 'ask' });
+  });
+
   it('restarts into the same Gemini conversation, and the launched session shows the chat with its project', async () => {
     const { session, project } = await startGemini([{ text: 'First answer GEMINI-ONE' }]);
     const timeline = await until(async () => {
