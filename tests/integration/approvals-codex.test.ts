@@ -26,6 +26,10 @@ afterEach(async () => {
   await core?.kill();
   core = null;
   await app?.sessions.shutdownAgents().catch(() => undefined);
+  // Nothing of a run may outlive it (and write into the temp folders being removed).
+  for (const row of app ? value<Session[]>(await app.router.dispatch('sessions:list', {})) : []) {
+    await until(() => processesOf(row.id).length === 0, `no process of session ${row.id} left`, 30_000, () => JSON.stringify(processesOf(row.id)));
+  }
   await app?.dispose();
   await api?.close();
   app = null;

@@ -28,6 +28,10 @@ afterEach(async () => {
   await core?.kill();
   core = null;
   await app?.sessions.shutdownAgents().catch(() => undefined);
+  // Nothing of a run may outlive it (and write into the temp folders being removed).
+  for (const row of app ? value<Session[]>(await app.router.dispatch('sessions:list', {})) : []) {
+    await until(() => processesOf(row.id).length === 0, `no process of session ${row.id} left`, 30_000, () => JSON.stringify(processesOf(row.id)));
+  }
   await app?.dispose();
   await api?.close();
   app = null;
@@ -169,9 +173,14 @@ describe('approvals with the real Gemini CLI', { timeout: 240_000 }, () => {
     expect(api!.requests.length).toBe(before);
     value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: 'And the next one' }));
     await until(() => screenOf(session.id).includes('Andthenextone'), 'the typed text in the composer', 60_000, () => screenOf(session.id));
-    value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: '\r' }));
+    // Enter again now and then until the turn goes out: a resumed Gemini may still be loading the
+    // conversation when the first one arrives (an Enter on an empty composer does nothing).
+    let polls = 0;
     const next = await until(
-      () => api!.requests.slice(before).map((r) => JSON.stringify(r.contents ?? [])).find((c) => c.includes('And the next one')),
+      async () => {
+        if (polls++ % 20 === 0) value(await app!.router.dispatch('sessions:input', { sessionId: session.id, data: '\r' }));
+        return api!.requests.slice(before).map((r) => JSON.stringify(r.contents ?? [])).find((c) => c.includes('And the next one'));
+      },
       'the next turn reaching the model',
       60_000,
       () => screenOf(session.id),
