@@ -119,6 +119,7 @@ export function createApp(config: AppConfig): App {
       scrollbackDir,
       hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
+      runDir: path.join(config.dataDir, 'run'),
       ...config.sessionOptions,
     }),
   );

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles, projects, sessions, worktrees } from '../../db/schema';
@@ -13,7 +16,7 @@ import type { ApprovalService } from '../approvals/approval-service';
 import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
 import { adapterFor } from './adapters/adapters';
-import type { HookLaunch } from './adapters/agent-adapter';
+import type { HookLaunch, LaunchPlan } from './adapters/agent-adapter';
 import { CliVersions } from './cli-version';
 import { resolveCommand } from './command-resolver';
 import { deliverPrompt, withStdin } from './prompt-delivery';
@@ -23,6 +26,7 @@ import type { PtyHostClient } from './pty-host-client';
 import type { SpawnSpec } from './pty-host/protocol';
 import type { UserEnvironment } from './user-environment';
 import { readScrollback } from './pty-host/scrollback-file';
+import { ensurePrivateDir, writePrivateFile } from '../private-files';
 
 type Row = typeof sessions.$inferSelect;
 
@@ -53,6 +57,8 @@ export interface SessionServiceOptions {
   hookTransport?: HookLaunch['transport'];
   /** Files screen-read permission prompts (agents without a hook API) as approvals. */
   approvals?: ApprovalService;
+  /** A private folder for per-session agent configuration (settings files adapters ask for). */
+  runDir?: string;
 }
 
 const LIVE: SessionStatus[] = ['starting', 'running', 'stopping'];
@@ -76,6 +82,7 @@ export class SessionService implements Disposable {
   private readonly forcedTransport: HookLaunch['transport'] | null;
   private readonly cliVersions = new CliVersions();
   private readonly approvals: ApprovalService | null;
+  private readonly runDir: string | null;
   private readonly screenWatchers = new Map<string, ScreenPromptWatcher>();
   /** A prompt for a session's next run only (a reviewer's feedback on restart). */
   private readonly nextPrompt = new Map<string, string>();
@@ -99,6 +106,7 @@ export class SessionService implements Disposable {
     this.hooks = options.hooks ?? null;
     this.forcedTransport = options.hookTransport ?? null;
     this.approvals = options.approvals ?? null;
+    this.runDir = options.runDir ?? null;
     this.store.add(
       host.onOutput((sessionId, offset, data) => {
         const text = data.toString('utf8');
@@ -360,7 +368,9 @@ export class SessionService implements Disposable {
       const prompt = this.nextPrompt.get(row.id) ?? (resuming ? null : row.prompt);
       this.nextPrompt.delete(row.id);
       const delivery = deliverPrompt(profile.kind, profile.promptMode, prompt);
-      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks });
+      const configDir = path.join(this.runDir ?? path.join(os.tmpdir(), `pitwall-run-${process.getuid?.() ?? 'user'}`), 'agents', row.id);
+      const plan = adapter.plan({ profile, sessionId: row.id, cwd: row.cwd ?? this.baseEnv.HOME ?? '/', env, prompt: delivery.adapterPrompt, resumeAgentSessionId: resuming ? row.externalId : null, hooks, configDir });
+      prepareConfig(configDir, plan);
       const { cols, rows } = this.size.get(row.id) ?? { cols: 120, rows: 32 };
       if (this.approvals && adapter.screenPrompts?.length) this.screenWatchers.set(row.id, new ScreenPromptWatcher(adapter.screenPrompts));
       this.stopRequested.delete(row.id);
@@ -532,4 +542,32 @@ export class SessionService implements Disposable {
 function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
+/** Writes the files and makes the links an adapter's plan asks for, all inside the session's private `configDir`. */
+function prepareConfig(configDir: string, plan: LaunchPlan): void {
+  const files = Object.entries(plan.files ?? {});
+  const links = Object.entries(plan.links ?? {});
+  if (files.length === 0 && links.length === 0) return;
+  const inside = (file: string) => {
+    const relative = path.relative(configDir, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`an agent's configuration file must be inside its own folder: ${file}`);
+  };
+  fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(configDir);
+  for (const [file, content] of files) {
+    inside(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writePrivateFile(file, content);
+  }
+  for (const [link, { target, folder }] of links) {
+    inside(link);
+    if (folder && !fs.existsSync(target)) fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(path.dirname(link), { recursive: true, mode: 0o700 });
+    const existing = fs.lstatSync(link, { throwIfNoEntry: false });
+    // What the agent made there itself on an earlier run (a real file or folder) stays.
+    if (existing && !existing.isSymbolicLink()) continue;
+    if (existing) fs.unlinkSync(link);
+    if (fs.existsSync(target)) fs.symlinkSync(target, link);
+  }
 }

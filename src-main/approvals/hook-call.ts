@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 //
 // Kept free of anything but node:crypto: the pty host and the command hook's tests load it.
 
-/** The CLIs whose hooks Pitwall speaks. Codex and Gemini CLI plug in here next. */
-export const HOOK_AGENTS = ['claude-code'] as const;
+/** The CLIs whose hooks Pitwall speaks. */
+export const HOOK_AGENTS = ['claude-code', 'codex', 'gemini'] as const;
 /** One of {@link HOOK_AGENTS}. */
 export type HookAgent = (typeof HOOK_AGENTS)[number];
 

@@ -88,13 +88,23 @@ export class TranscriptIngester {
 
   constructor(readonly store: TranscriptStore) {}
 
-  /** The registered folder whose SHA-256 is the `<project hash>` folder a Gemini chat sits in. */
+  /**
+   * The project folder of a Gemini chat: older CLIs keep chats under `tmp/<SHA-256 of the folder>/`,
+   * matched against the registered folders; 0.61 under `tmp/<folder name>/` with the folder itself in
+   * a `.project_root` file next to `chats/`.
+   */
   private geminiFolder(file: string): string | null {
     const parts = file.split(path.sep);
     const chats = parts.lastIndexOf('chats');
-    const hash = chats > 0 ? parts[chats - 1] : undefined;
-    if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return null;
-    return this.store.projectFolders().find((folder) => crypto.createHash('sha256').update(folder).digest('hex') === hash) ?? null;
+    const name = chats > 0 ? parts[chats - 1] : undefined;
+    if (!name) return null;
+    if (/^[0-9a-f]{64}$/.test(name)) return this.store.projectFolders().find((folder) => crypto.createHash('sha256').update(folder).digest('hex') === name) ?? null;
+    try {
+      const root = fs.readFileSync(path.join(parts.slice(0, chats).join(path.sep), '.project_root'), 'utf8').trim();
+      return path.isAbsolute(root) && !root.includes('\0') ? root : null;
+    } catch {
+      return null;
+    }
   }
 
   private remember(file: string, log: ReplayedLog): void {
@@ -171,7 +181,11 @@ export class TranscriptIngester {
       if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
       // The lines say whose session this is (a copy under another name is the same one); the path only when they cannot.
       const externalId = parser.sessionId(state) ?? pathId;
-      if (source === 'gemini' && !out.session.cwd && out.messages.length > 0) out.session.cwd = this.geminiFolder(file) ?? undefined;
+      if (source === 'gemini' && !out.session.cwd) {
+        // Also for an aborted or empty run: it still ran in a folder, and is named for it.
+        out.session.cwd = this.geminiFolder(file) ?? undefined;
+        if (out.session.cwd && out.messages.length === 0) out.session.fallbackTitle ??= `Gemini CLI in ${path.basename(out.session.cwd)}`;
+      }
       problems += out.problems.length;
       sessionId =
         this.store.apply({

@@ -170,16 +170,18 @@ export class TranscriptStore {
       newestOtherFile: s(`SELECT max(mtime_ms) AS m FROM transcript_files WHERE session_id = ? AND path != ?`),
       findSession: s(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE external_id = ? AND agent_kind = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
       // An agent launched here that could not be given its session id up front (Codex, Gemini): the
-      // transcript that started in its folder within a minute of it is its own.
+      // transcript that started in its folder within a minute of it is its own, while it still runs
+      // (a session that has ended cannot be writing a new chat).
       launchedWithout: s(`SELECT ${SESSION_COLUMNS} FROM sessions
         WHERE source = 'launched' AND agent_kind = @agentKind AND external_id IS NULL AND deleted_at IS NULL AND cwd IN (@cwd, @realCwd)
+          AND status IN ('starting', 'running', 'stopping')
           AND started_at BETWEEN @at - 60000 AND @at + 60000 ORDER BY abs(started_at - @at) LIMIT 1`),
       adopt: s(`UPDATE sessions SET external_id = ?, transcript_path = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
       insertSession: s(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, external_id, status, models, transcript_path) VALUES (?, ?, ?, ?, ?, ?, 'recorded', '[]', ?)`),
       updateSession: s(`UPDATE sessions SET title = @title, cwd = @cwd, started_at = @startedAt, ended_at = @endedAt, models = @models, project_id = @projectId,
         transcript_path = @transcriptPath, updated_at = @now, version = version + 1 WHERE id = @id`),
       externalIdOf: s(`SELECT external_id FROM sessions WHERE id = ?`),
-      messageText: s(`SELECT text FROM messages WHERE session_id = ? AND external_id = ?`),
+      messageText: s(`SELECT text, usage_key AS usageKey FROM messages WHERE session_id = ? AND external_id = ?`),
       messageKeys: s(`SELECT external_id FROM messages WHERE session_id = ?`),
       deleteMessage: s(`DELETE FROM messages WHERE session_id = ? AND external_id = ?`),
       insertMessage: s(`INSERT OR IGNORE INTO messages (id, created_at, updated_at, session_id, role, text, sequence, timestamp, external_id, model, kind, usage_key)
@@ -367,8 +369,10 @@ export class TranscriptStore {
       sessionId = session.id;
       for (const m of output.messages) {
         if (batch.reconcile || m.replace) {
-          const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string } | undefined;
-          if (existing && existing.text === m.text) continue;
+          const existing = this.stmts.messageText.get(sessionId, m.key) as { text: string; usageKey: string | null } | undefined;
+          // The same message is kept, unless it now names the response it came in (Codex counts
+          // tokens after the message); rows are never updated in place, so it is written anew.
+          if (existing && existing.text === m.text && (!m.usageKey || existing.usageKey === m.usageKey)) continue;
           if (existing) this.stmts.deleteMessage.run(sessionId, m.key);
         }
         this.stmts.insertMessage.run({ id: newId(), now, sessionId, role: m.role, text: m.text, sequence: m.sequence, timestamp: m.timestamp, key: m.key, model: m.model === null ? null : normalizeModel(m.model), kind: m.kind, usageKey: m.usageKey });
@@ -432,7 +436,9 @@ export class TranscriptStore {
       title: decides ? (facts.title ?? (takeOver ? (facts.fallbackTitle ?? row.title) : (row.title ?? facts.fallbackTitle)) ?? null) : row.title,
       cwd: takeOver ? (facts.cwd ?? row.cwd) : (row.cwd ?? facts.cwd ?? null),
       startedAt: facts.startedAt !== undefined && (row.started_at === null || facts.startedAt < row.started_at) ? facts.startedAt : row.started_at,
-      endedAt: facts.endedAt !== undefined && (row.ended_at === null || facts.endedAt > row.ended_at) ? facts.endedAt : row.ended_at,
+      // A session launched here ends when its process does (the session service records it); its
+      // transcript's last line would show a running agent as ended.
+      endedAt: row.source !== 'launched' && facts.endedAt !== undefined && (row.ended_at === null || facts.endedAt > row.ended_at) ? facts.endedAt : row.ended_at,
       projectId: row.project_id,
       transcriptPath: takeOver ? batch.cursor.path : row.transcript_path,
     };

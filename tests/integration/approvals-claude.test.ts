@@ -177,4 +177,21 @@ describe('the hook script', () => {
       hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: expect.stringContaining('Pitwall did not answer') },
     });
   });
+
+  it('answers each CLI the way that asks or allows nothing when Pitwall is not reachable (Codex: deny, Gemini: ask)', async () => {
+    const hook = path.resolve(__dirname, '../../resources/hook');
+    const run = (agent: string, event: object) =>
+      new Promise<string>((resolve, reject) => {
+        const child = execFile(process.execPath, [hook, agent], { env: { PATH: process.env.PATH, PITWALL_HOOK_URL: 'http://127.0.0.1:9', PITWALL_HOOK_SECRET: 'x', PITWALL_SESSION_ID: 's' } }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        );
+        child.stdin!.end(JSON.stringify(event));
+      });
+    expect(JSON.parse(await run('codex', { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf /' } }))).toMatchObject({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny' },
+    });
+    // A PermissionRequest left unanswered is asked in Codex's own prompt.
+    expect(await run('codex', { hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: {} })).toBe('');
+    expect(JSON.parse(await run('gemini', { hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: {} }))).toMatchObject({ decision: 'ask' });
+  });
 });

@@ -65,8 +65,16 @@ describe('Codex in a session (real CLI, scripted Responses API)', () => {
     }, 'the rollout in the launched session');
     expect(timeline.entries.find((e) => e.type === 'message' && e.role === 'user')).toMatchObject({ text: 'Say hi to the pit wall' });
     expect(timeline.transcriptPath).toMatch(/rollout-.*\.jsonl$/);
-    // One session, not two.
-    expect(value<SessionSummary[]>(await app.router.dispatch('history:sessions', {})).map((s) => s.id)).toEqual([session.id]);
+    // The answer carries its own response's tokens (Codex writes them after the message).
+    const withTokens = await until(async () => {
+      const t = value<Timeline>(await app!.router.dispatch('history:timeline', { sessionId: session.id }));
+      const answer = t.entries.find((e) => e.type === 'message' && e.text.includes('CODEX-IN-PITWALL'));
+      return answer && answer.type === 'message' && answer.tokens ? answer.tokens : null;
+    }, 'the tokens of the answer');
+    expect(withTokens).toMatchObject({ input: 200, cacheRead: 1000, output: 40 });
+    // One session, not two; still running, so with no end time (the rollout's last line is not one).
+    const listed = value<SessionSummary[]>(await app.router.dispatch('history:sessions', {}));
+    expect(listed.map((s) => [s.id, s.status, s.endedAt])).toEqual([[session.id, 'running', null]]);
     expect(value<Session>(await app.router.dispatch('sessions:get', { sessionId: session.id })).agentSessionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

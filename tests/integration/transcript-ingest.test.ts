@@ -165,6 +165,45 @@ describe('transcript parsers on real files', () => {
     expect(db.sqlite.prepare(`SELECT cwd, project_id FROM sessions WHERE id = ?`).get(sessionId)).toEqual({ cwd: folder, project_id: 'p1' });
   });
 
+  it("map a Gemini 0.61 chat under its folder's name through .project_root, and give an empty run its folder and a title", async () => {
+    const { db, ingester, dir } = setup();
+    const folder = '/home/dev/gemini-new';
+    db.sqlite.prepare(`INSERT INTO projects (id, created_at, updated_at, name, path, config) VALUES ('p2', 1, 1, 'gemini-new', ?, '{}')`).run(folder);
+    fs.mkdirSync(path.join(dir, 'gemini-new', 'chats'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'gemini-new', '.project_root'), folder);
+    // An aborted run: the header line and nothing else.
+    const file = path.join(dir, 'gemini-new', 'chats', 'session-2026-11-30T10-00-abc.jsonl');
+    const hash = crypto.createHash('sha256').update(folder).digest('hex');
+    fs.writeFileSync(file, `${JSON.stringify({ sessionId: 'gemini-empty-1', projectHash: hash, startTime: '2026-11-30T10:00:00.000Z', lastUpdated: '2026-11-30T10:00:00.000Z', kind: 'main' })}\n`);
+    const { sessionId } = await ingester.ingest(file, 'gemini');
+    expect(db.sqlite.prepare(`SELECT cwd, project_id, title FROM sessions WHERE id = ?`).get(sessionId)).toEqual({ cwd: folder, project_id: 'p2', title: 'Gemini CLI in gemini-new' });
+  });
+
+  it('joins a Codex rollout to the session launched in its folder within a minute only while that session runs', async () => {
+    const { db, ingester, dir } = setup();
+    const cwd = '/home/dev/codex-app';
+    const started = Date.parse('2026-11-30T10:00:00.000Z');
+    const insert = db.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status, models, cwd, started_at) VALUES (?, 1, 1, 'launched', 'codex', ?, '[]', ?, ?)`);
+    insert.run('exited-one', 'exited', cwd, started);
+    const rollout = (id: string) =>
+      [
+        { timestamp: '2026-11-30T10:00:05.000Z', type: 'session_meta', payload: { id, timestamp: '2026-11-30T10:00:05.000Z', cwd, originator: 'codex_cli_rs', cli_version: '0.169.0' } },
+        { timestamp: '2026-11-30T10:00:06.000Z', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] } },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n';
+    const first = path.join(dir, 'sessions', '2026', '11', '30', 'rollout-2026-11-30T10-00-05-0190a0a0-0000-7000-8000-0000000000a1.jsonl');
+    fs.mkdirSync(path.dirname(first), { recursive: true });
+    fs.writeFileSync(first, rollout('0190a0a0-0000-7000-8000-0000000000a1'));
+    const a = await ingester.ingest(first, 'codex');
+    // The exited session is not taken: the rollout is a session of its own.
+    expect(a.sessionId).not.toBe('exited-one');
+    insert.run('running-one', 'running', cwd, started);
+    const second = first.replace('a1.jsonl', 'a2.jsonl');
+    fs.writeFileSync(second, rollout('0190a0a0-0000-7000-8000-0000000000a2'));
+    expect((await ingester.ingest(second, 'codex')).sessionId).toBe('running-one');
+  });
+
   it('put a subagent file into its parent session, and read the same file twice to the same rows', async () => {
     const { db, ingester, dir } = setup();
     const parent = place(dir, 'jazzyalex__agent-sessions__0a1b2c3d-4e5f-4061-8071-2a3b4c5d6e7f.jsonl', 'projects/-p/0a1b2c3d-4e5f-4061-8071-2a3b4c5d6e7f.jsonl');

@@ -1,7 +1,9 @@
 import type { AgentKind } from '../../../src-common/domain/agent';
 import type { AgentAdapter } from './agent-adapter';
 import { claudeCodeAdapter } from './claude-code-adapter';
-import { aiderAdapter, codexAdapter, geminiAdapter, shellAdapter } from './other-adapters';
+import { codexAdapter } from './codex-adapter';
+import { geminiAdapter } from './gemini-adapter';
+import { aiderAdapter, shellAdapter } from './other-adapters';
 
 const ADAPTERS: Record<AgentKind, AgentAdapter> = {
   'claude-code': claudeCodeAdapter,

@@ -30,6 +30,8 @@ export interface LaunchContext {
   resumeAgentSessionId: string | null;
   /** Pitwall's hooks, for agents with a hook API; null when approvals are off. */
   hooks: HookLaunch | null;
+  /** A private folder (0700) of this session's, for configuration files the plan asks to be written. */
+  configDir: string;
 }
 
 /** How to start one agent run. */
@@ -42,6 +44,13 @@ export interface LaunchPlan {
   transcriptPath: string | null;
   /** A prompt to type into the terminal once the agent is up (for CLIs without a prompt argument). */
   typedPrompt: string | null;
+  /** Files written (0600) before the agent starts, by absolute path inside the context's `configDir`. */
+  files?: Record<string, string>;
+  /**
+   * Symbolic links made before the agent starts, by absolute path inside the context's `configDir`:
+   * the target, and whether it is a folder to create (0700) when missing.
+   */
+  links?: Record<string, { target: string; folder?: boolean }>;
 }
 
 /** Knows one agent CLI's flags: how to start, resume, pick a model, and pass a first prompt. */

@@ -5,39 +5,6 @@ function plan(args: string[], typedPrompt: string | null = null): LaunchPlan {
 }
 
 /**
- * Codex CLI: `-m` for the model, the prompt as an argument, `codex resume <id> [prompt]` to
- * continue (a reviewer's feedback is that prompt). The prompt goes after `--` (clap), so neither an
- * option nor a subcommand name in the user's text is read as one.
- */
-export const codexAdapter: AgentAdapter = {
-  kind: 'codex',
-  installHint: 'npm install -g @openai/codex',
-  plan({ profile, prompt, resumeAgentSessionId }: LaunchContext) {
-    const args = [...profile.args];
-    if (resumeAgentSessionId) args.unshift('resume', resumeAgentSessionId);
-    if (profile.model) args.push('-m', profile.model);
-    if (prompt) args.push('--', prompt);
-    return plan(args);
-  },
-};
-
-/**
- * Gemini CLI: `-m` for the model, `--prompt-interactive` runs the prompt and stays interactive. It
- * takes a value, and yargs reads a separate value that starts with `-` as another option; in the
- * `--name=value` form the whole rest is the value, whatever it starts with.
- */
-export const geminiAdapter: AgentAdapter = {
-  kind: 'gemini',
-  installHint: 'npm install -g @google/gemini-cli',
-  plan({ profile, prompt }: LaunchContext) {
-    const args = [...profile.args];
-    if (profile.model) args.push('-m', profile.model);
-    if (prompt) args.push(`--prompt-interactive=${prompt}`);
-    return plan(args);
-  },
-};
-
-/**
  * Aider: `--model`; it takes no interactive first prompt as an argument, so the prompt is typed.
  * It has no hook API: its y/n confirmations are read off the screen and answered by typing.
  */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { asCount, asRecord, asString, bounded, contentKey, seenAt, titleFrom, toEpoch, usedModel, type ParseOutput, type ParsedUsage } from '../parsed';
+import { asCount, asRecord, asString, bounded, contentKey, seenAt, titleFrom, toEpoch, usedModel, type ParseOutput, type ParsedMessage, type ParsedUsage } from '../parsed';
 import type { LineContext, LineParser } from './line-parser';
 
 /** Codex's `sessions/YYYY/MM/DD/rollout-*.jsonl` (and `archived_sessions/`), wrapped (`{timestamp,type,payload}`) or the older bare items. */
@@ -16,6 +16,8 @@ export interface CodexState {
   replaySecond?: string | null;
   /** Still inside the replayed history at the start of a sub-agent's rollout. */
   replaying?: boolean;
+  /** The last assistant message not yet given its response's usage (Codex writes the token count after it). */
+  pendingReply?: ParsedMessage | null;
 }
 
 /** input (with cached), cached, output, reasoning, total: as Codex reports them. */
@@ -85,7 +87,10 @@ function readItem(item: Record<string, unknown>, at: number | null, line: LineCo
       out.messages.push({ key, role: 'assistant', kind: 'delegation', text, sequence: line.sequence(0), timestamp: at, model: null, usageKey: null });
       return;
     }
-    out.messages.push({ key, role, kind: 'text', text, sequence: line.sequence(0), timestamp: at, model: role === 'assistant' ? state.model : null, usageKey: null });
+    const message: ParsedMessage = { key, role, kind: 'text', text, sequence: line.sequence(0), timestamp: at, model: role === 'assistant' ? state.model : null, usageKey: null };
+    out.messages.push(message);
+    // Kept (when not huge) until the token count of its response comes, which then names it.
+    state.pendingReply = role === 'assistant' && text.length <= 64 * 1024 ? message : null;
     if (role === 'user' && !state.titled) {
       state.titled = true;
       out.session.fallbackTitle = titleFrom(text);
@@ -149,6 +154,10 @@ function readTokenCount(payload: Record<string, unknown>, raw: unknown, line: Li
   const name = state.model ?? CODEX_DEFAULT_MODEL;
   usedModel(out.session, name);
   out.usage.push(usageOf(key, at, name, delta));
+  if (state.pendingReply) {
+    out.messages.push({ ...state.pendingReply, usageKey: key, replace: true });
+    state.pendingReply = null;
+  }
 }
 
 export const codexParser: LineParser<CodexState> = {

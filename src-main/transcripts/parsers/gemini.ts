@@ -25,8 +25,8 @@ function textOf(content: unknown): string {
  */
 export function geminiToolOutput(call: Record<string, unknown>): string {
   const display = call.resultDisplay;
-  if (typeof display === 'string' && display.trim() !== '') return display;
-  if (display && typeof display !== 'string') return bounded(display);
+  const shown = displayText(display);
+  if (shown !== null && shown.trim() !== '') return shown;
   const parts = Array.isArray(call.result) ? call.result : call.result === undefined || call.result === null ? [] : [call.result];
   const texts = parts.map((p) => {
     if (typeof p === 'string') return p;
@@ -35,7 +35,27 @@ export function geminiToolOutput(call: Record<string, unknown>): string {
     const said = response.output ?? response.error ?? response.content ?? response.llmContent;
     return typeof said === 'string' ? said : said === undefined ? JSON.stringify(response) : JSON.stringify(said);
   });
-  return texts.filter((t) => t !== '').join('\n');
+  const result = texts.filter((t) => t !== '').join('\n');
+  // Something shown that Pitwall cannot read as text is kept as it came, rather than nothing.
+  return result === '' && display && shown === null ? bounded(display) : result;
+}
+
+/**
+ * What Gemini showed for a tool's result, as text: a string; a terminal screen (lines of styled
+ * tokens, from the shell tool) as its lines; a file edit as its diff. Null for anything else.
+ */
+function displayText(display: unknown): string | null {
+  if (typeof display === 'string') return display;
+  if (Array.isArray(display)) {
+    const lines = display.map((line) => (Array.isArray(line) ? line.map((token) => asString(asRecord(token)?.text) ?? '').join('') : typeof line === 'string' ? line : ''));
+    return lines
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .replace(/\n+$/, '');
+  }
+  const record = asRecord(display);
+  if (!record) return null;
+  return asString(record.fileDiff) ?? asString(record.output) ?? asString(record.content) ?? null;
 }
 
 /** Reads one message record; `sequence` orders its rows. */
