@@ -9,7 +9,7 @@ import { ApprovalService } from './approvals/approval-service';
 import { HookBroker } from './approvals/hook-broker';
 import { ProfileService } from './agents/profile-service';
 import { PtyHostClient, ptyHostSocketPath, type PtyHostLaunch } from './agents/pty-host-client';
-import { SessionService } from './agents/session-service';
+import { SessionService, type SessionFacts } from './agents/session-service';
 import { UserEnvironment } from './agents/user-environment';
 import { DisposableStore, toDisposable, type Disposable } from './lifecycle';
 import { tightenDataDir } from './private-files';
@@ -109,12 +109,13 @@ export function createApp(config: AppConfig): App {
   const host = new PtyHostClient(socketPath, launch, path.join(config.dataDir, 'logs', 'pty-host.log'));
   const settings = new SettingsService(database.db, events);
   const diffs = store.add(new DiffService(worktrees, events));
-  const approvals = new ApprovalService(database.db, events, path.join(config.dataDir, 'tool-output'), () => {
+  // The session service is made below (it files screen prompts here): approvals ask it only once calls arrive.
+  const approvals: ApprovalService = new ApprovalService(database.db, events, { projects, sessions: { factsOf: (ids): Map<string, SessionFacts> => sessions.factsOf(ids) } }, path.join(config.dataDir, 'tool-output'), () => {
     const seconds = settings.get().approvalTimeoutSeconds;
     return config.approvalTimeoutMs ?? (seconds === null ? null : seconds * 1000);
   });
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
-  const sessions = store.add(
+  const sessions: SessionService = store.add(
     new SessionService(database.db, events, projects, worktrees, profiles, host, userEnv, {
       scrollbackDir,
       hooks: { command: hookCommandFor(resourcesDir) },

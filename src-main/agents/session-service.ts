@@ -42,6 +42,14 @@ export interface StartRequest {
   rows: number;
 }
 
+/** A session as other services see it: enough to label it and tell whether its agent stopped. */
+export interface SessionFacts {
+  title: string | null;
+  cwd: string | null;
+  status: string;
+  activity: string | null;
+}
+
 /** Tunables, mostly for tests. */
 export interface SessionServiceOptions {
   clock?: Clock;
@@ -435,6 +443,18 @@ export class SessionService implements Disposable {
   hookInfo(sessionId: string): { projectId: string | null; worktreeId: string | null; cwd: string | null } | null {
     const row = this.db.select().from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.source, 'launched'))).get();
     return row ? { projectId: row.projectId, worktreeId: row.worktreeId, cwd: row.cwd } : null;
+  }
+
+  /** What other services show of sessions (any source, removed ones included), by id. */
+  factsOf(ids: readonly string[]): Map<string, SessionFacts> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = this.db
+      .select({ id: sessions.id, title: sessions.title, cwd: sessions.cwd, status: sessions.status, activity: sessions.activity })
+      .from(sessions)
+      .where(inArray(sessions.id, unique))
+      .all();
+    return new Map(rows.map(({ id, ...facts }) => [id, facts]));
   }
 
   /** What a running agent is doing, as its hooks report it. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { projects } from '../../db/schema';
 import { nextVersion, softDeletion } from '../../db/row-version';
 import type { PitwallDb } from '../../db/client';
@@ -66,6 +66,13 @@ export class ProjectService {
       .orderBy(asc(projects.name), asc(projects.createdAt))
       .all()
       .map((row) => this.toProject(row));
+  }
+
+  /** Projects' names by id, removed ones included (records made while they existed still name them). */
+  namesOf(ids: readonly string[]): Map<string, string> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    return new Map(this.db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, unique)).all().map((p) => [p.id, p.name]));
   }
 
   get(id: string): Project {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { worktrees } from '../../db/schema';
 import { nextVersion } from '../../db/row-version';
@@ -303,6 +303,13 @@ export class WorktreeService implements Disposable {
   /** One worktree record, without live git status. */
   get(worktreeId: string): Worktree {
     return this.toWorktree(this.getRow(worktreeId), null);
+  }
+
+  /** Worktrees' branches by id, removed ones included (a merged task still names its branch). */
+  branchesOf(ids: readonly string[]): Map<string, string> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    return new Map(this.db.select({ id: worktrees.id, branch: worktrees.branch }).from(worktrees).where(inArray(worktrees.id, unique)).all().map((w) => [w.id, w.branch]));
   }
 
   /** The worktree, or null once it is gone (removed without a snapshot to restore). */

@@ -48,10 +48,11 @@ async function firstPending(): Promise<Approval> {
 
 describe('the approval queue', () => {
   it('turns a pending approval into a deny when the timeout passes', async () => {
-    const { ask } = await setup(300);
+    const { ask, project, session } = await setup(300);
     const decision = await ask('make deploy');
     expect(decision).toMatchObject({ decision: 'deny', reason: expect.stringContaining('No decision within') });
-    expect(value<Approval[]>(await app!.router.dispatch('approvals:list', {}))[0]).toMatchObject({ status: 'expired', decidedBy: 'timeout' });
+    // Labelled with what the project and session services answer for them.
+    expect(value<Approval[]>(await app!.router.dispatch('approvals:list', {}))[0]).toMatchObject({ status: 'expired', decidedBy: 'timeout', projectName: project.name, sessionTitle: session.title });
   });
 
   it('keeps the timeout as a validated setting', async () => {

@@ -47,10 +47,10 @@ describe('tasks and the gate', () => {
   });
 
   it('runs the agent in its own worktree, waits for approval with the diff and the verify result, and squashes into the base', async () => {
-    const { repo, task, get } = await setup('echo "# hello" > hello.txt; echo done', 'test -f hello.txt && echo verify-ok');
+    const { repo, project, task, get } = await setup('echo "# hello" > hello.txt; echo done', 'test -f hello.txt && echo verify-ok');
     const baseBefore = git(repo, 'rev-parse', 'main');
     const started = value<Task>(await app!.router.dispatch('tasks:start', { id: task.id }));
-    expect(started).toMatchObject({ column: 'in_progress', branch: expect.stringMatching(/^task\/add-a-greeting-/) });
+    expect(started).toMatchObject({ column: 'in_progress', projectName: project.name, sessionStatus: expect.any(String), branch: expect.stringMatching(/^task\/add-a-greeting-/) });
     const waiting = await until(async () => {
       const t = await get();
       return t.column === 'waiting_approval' && t.verification?.status !== 'running' && t.verification ? t : undefined;

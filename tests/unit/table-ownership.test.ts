@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// Each service owns its tables; others ask it. A table of db/schema is imported only by the file
+// that owns it: anything else reading or writing those rows goes through the owner's methods.
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Which file owns each table (the one place that imports it from db/schema). */
+const OWNERS: Record<string, string> = {
+  projects: 'src-main/projects/project-service.ts',
+  worktrees: 'src-main/worktrees/worktree-service.ts',
+  agentProfiles: 'src-main/agents/profile-service.ts',
+  sessions: 'src-main/agents/session-service.ts',
+  tasks: 'src-main/tasks/task-board.ts',
+  verificationRuns: 'src-main/tasks/task-verification.ts',
+  approvals: 'src-main/approvals/approval-queue.ts',
+  permissionRules: 'src-main/approvals/permission-rules.ts',
+  toolCalls: 'src-main/approvals/tool-call-audit.ts',
+  settings: 'src-main/settings/settings-service.ts',
+};
+
+/**
+ * Crossings known and not yet undone, each `file: table`. The session service still joins project,
+ * worktree and profile names itself; its split along its jobs (issue 16) moves those to the owners.
+ */
+const KNOWN_CROSSINGS = new Set([
+  'src-main/agents/session-service.ts: agentProfiles',
+  'src-main/agents/session-service.ts: projects',
+  'src-main/agents/session-service.ts: worktrees',
+]);
+
+/** The tables a source file imports from db/schema; a namespace import counts as every table (`*`). */
+function schemaImports(file: string, code: string): string[] {
+  const source = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const names: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) && !ts.isExportDeclaration(statement)) continue;
+    const from = statement.moduleSpecifier;
+    if (!from || !ts.isStringLiteral(from)) continue;
+    const target = path.resolve(path.dirname(file), from.text);
+    if (target !== path.join(ROOT, 'db/schema') && target !== path.join(ROOT, 'db/schema.ts')) continue;
+    const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : statement.exportClause;
+    if (!bindings || ts.isNamespaceImport(bindings) || ts.isNamespaceExport(bindings)) names.push('*');
+    else for (const element of bindings.elements) names.push((element.propertyName ?? element.name).text);
+  }
+  return names;
+}
+
+/** Every `file: table` where a file imports a table it does not own. */
+function crossings(files: { file: string; code: string }[]): string[] {
+  const found: string[] = [];
+  for (const { file, code } of files) {
+    const relative = path.relative(ROOT, file).split(path.sep).join('/');
+    for (const table of schemaImports(file, code)) if (OWNERS[table] !== relative) found.push(`${relative}: ${table}`);
+  }
+  return found;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+describe('table ownership', () => {
+  it('lets no core file import a table another service owns', () => {
+    const files = sourceFiles(path.join(ROOT, 'src-main')).map((file) => ({ file, code: fs.readFileSync(file, 'utf8') }));
+    expect(crossings(files).filter((c) => !KNOWN_CROSSINGS.has(c))).toEqual([]);
+  });
+
+  it('names a real owner file for every table it maps', () => {
+    for (const owner of Object.values(OWNERS)) expect(fs.existsSync(path.join(ROOT, owner)), owner).toBe(true);
+  });
+
+  it('catches a service reading another service\'s table, renamed or through a namespace', () => {
+    const file = path.join(ROOT, 'src-main/tasks/task-board.ts');
+    expect(crossings([{ file, code: `import { tasks, sessions } from '../../db/schema';\n` }])).toEqual(['src-main/tasks/task-board.ts: sessions']);
+    expect(crossings([{ file, code: `import { projects as p } from '../../db/schema.ts';\n` }])).toEqual(['src-main/tasks/task-board.ts: projects']);
+    expect(crossings([{ file, code: `import * as schema from '../../db/schema';\n` }])).toEqual(['src-main/tasks/task-board.ts: *']);
+    expect(crossings([{ file, code: `export { approvals } from '../../db/schema';\n` }])).toEqual(['src-main/tasks/task-board.ts: approvals']);
+    expect(crossings([{ file, code: `import { tasks } from '../../db/schema';\nimport { sessions } from './schema';\n` }])).toEqual([]);
+  });
+});
