@@ -84,7 +84,7 @@ class Lane {
     const old = this.worker;
     this.worker = null;
     // A statement in native code finishes before the thread ends; its answer is ignored.
-    if (old) void old.terminate();
+    if (old) old.terminate().catch((error: unknown) => console.error(`[history] stopping the ${this.name} reader failed`, error));
   }
 
   private next(): void {

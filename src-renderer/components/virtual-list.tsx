@@ -31,31 +31,32 @@ export function VirtualList({
   label: string;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<string, number>());
-  const [version, setVersion] = useState(0);
+  // Measured heights by item key; replaced (never changed in place) when a measurement differs.
+  const [heights, setHeights] = useState<ReadonlyMap<string, number>>(() => new Map());
   const [view, setView] = useState({ top: 0, height: 800 });
   const offsets = useMemo(() => {
     const out = new Float64Array(count + 1);
-    for (let i = 0; i < count; i++) out[i + 1] = out[i]! + (heights.current.get(itemKey(i)) ?? estimate);
+    for (let i = 0; i < count; i++) out[i + 1] = out[i]! + (heights.get(itemKey(i)) ?? estimate);
     return out;
-    // `version` changes when a height was measured.
-  }, [count, estimate, itemKey, version]);
+  }, [count, estimate, itemKey, heights]);
 
-  const observer = useMemo(
+  const [observer] = useState(
     () =>
       new ResizeObserver((records) => {
-        let changed = false;
+        const measured: [string, number][] = [];
         for (const r of records) {
           const key = (r.target as HTMLElement).dataset.key;
           const h = Math.ceil((r.target as HTMLElement).getBoundingClientRect().height);
-          if (key && h > 0 && heights.current.get(key) !== h) {
-            heights.current.set(key, h);
-            changed = true;
-          }
+          if (key && h > 0) measured.push([key, h]);
         }
-        if (changed) setVersion((v) => v + 1);
+        setHeights((current) => {
+          const changed = measured.filter(([key, h]) => current.get(key) !== h);
+          if (changed.length === 0) return current;
+          const next = new Map(current);
+          for (const [key, h] of changed) next.set(key, h);
+          return next;
+        });
       }),
-    [],
   );
   useEffect(() => () => observer.disconnect(), [observer]);
   const measure = useCallback(

@@ -68,7 +68,14 @@ export function HistoryPage({ openId }: { openId: string | null }) {
     const t = setTimeout(() => setDebounced(query.trim()), query.trim().length <= 1 ? 0 : 120);
     return () => clearTimeout(t);
   }, [query]);
-  useEffect(() => setOffset(0), [debounced, source, agentKind, place, model, from, to]);
+  // New filters start again at the first page: reset while rendering, so no request goes out for
+  // the new filters at the old page (https://react.dev/learn/you-might-not-need-an-effect#adjusting-some-state-when-a-prop-changes).
+  const filters = JSON.stringify([debounced, source, agentKind, place, model, from, to]);
+  const [offsetFilters, setOffsetFilters] = useState(filters);
+  if (offsetFilters !== filters) {
+    setOffsetFilters(filters);
+    setOffset(0);
+  }
   const facets = useResource(() => api.history.facets({}), [], ['transcripts:changed', 'sessions:changed', 'projects:changed']);
   const page = useResource(
     () =>

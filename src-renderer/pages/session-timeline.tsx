@@ -40,9 +40,10 @@ function Marked({ text, pattern }: { text: string; pattern: RegExp | null }) {
   if (!pattern) return <>{text}</>;
   const parts: (string | { m: string })[] = [];
   let last = 0;
-  pattern.lastIndex = 0;
+  // A copy: `exec` moves a global pattern's `lastIndex`, and the prop is shared by every entry.
+  const re = new RegExp(pattern);
   let m: RegExpExecArray | null;
-  while ((m = pattern.exec(text)) && m[0] !== '') {
+  while ((m = re.exec(text)) && m[0] !== '') {
     if (m.index > last) parts.push(text.slice(last, m.index));
     parts.push({ m: m[0] });
     last = m.index + m[0].length;
@@ -165,7 +166,7 @@ export function SessionTimeline({ sessionId, focus = null, highlight = [] }: { s
   const [findAt, setFindAt] = useState(0);
   const [scrollTo, setScrollTo] = useState<ScrollRequest | null>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
-  const entries = timeline.data?.entries ?? [];
+  const entries = useMemo(() => timeline.data?.entries ?? [], [timeline.data]);
   const indexOf = useMemo(() => new Map(entries.map((e, i) => [e.id, i])), [entries]);
   const findHits = useMemo(() => {
     const needle = find.trim().toLowerCase();
@@ -179,21 +180,27 @@ export function SessionTimeline({ sessionId, focus = null, highlight = [] }: { s
   const turns = useMemo(() => entries.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'message' && e.role === 'user' && e.kind === 'text'), [entries]);
   const pattern = useMemo(() => wordsPattern(find.trim().length >= 2 ? [find.trim()] : highlight), [find, highlight]);
 
+  // The nonce counts up so that asking for the same index twice still scrolls.
   const jump = useCallback((index: number, id: string | null = null) => {
-    setScrollTo({ index, nonce: Date.now() + Math.random() });
+    setScrollTo((previous) => ({ index, nonce: (previous?.nonce ?? 0) + 1 }));
     setFocusedId(id);
   }, []);
-  // A hit opened from the list: once the timeline is here, scroll to it and mark it.
-  useEffect(() => {
-    if (!focus || !timeline.data) return;
+  // Jumps that follow from what changed rather than from a click are worked out while rendering
+  // (https://react.dev/learn/you-might-not-need-an-effect#adjusting-some-state-when-a-prop-changes):
+  // a hit opened from the list, once the timeline is here (and again when it is read anew), and
+  // the current match of a find in the session. The find, coming second, wins when both change.
+  const [seenFocus, setSeenFocus] = useState<{ entryId: string; nonce: number; indexOf: Map<string, number> } | null>(null);
+  if (focus && timeline.data && (seenFocus?.entryId !== focus.entryId || seenFocus.nonce !== focus.nonce || seenFocus.indexOf !== indexOf)) {
+    setSeenFocus({ entryId: focus.entryId, nonce: focus.nonce, indexOf });
     const index = indexOf.get(focus.entryId);
     if (index !== undefined) jump(index, focus.entryId);
-  }, [focus?.entryId, focus?.nonce, timeline.data, indexOf, jump]);
-  useEffect(() => {
-    if (findHits.length === 0) return;
+  }
+  const [seenFind, setSeenFind] = useState<{ hits: number[]; at: number } | null>(null);
+  if (findHits.length > 0 && (seenFind?.hits !== findHits || seenFind.at !== findAt)) {
+    setSeenFind({ hits: findHits, at: findAt });
     const at = Math.min(findAt, findHits.length - 1);
     jump(findHits[at]!, entries[findHits[at]!]!.id);
-  }, [findHits, findAt]);
+  }
 
   const itemKey = useCallback((i: number) => entries[i]?.id ?? String(i), [entries]);
   const render = useCallback(

@@ -299,14 +299,16 @@ const PRESETS: [Preset, string][] = [
 
 /** Tokens and dollars per day, agent, model, project or folder, and session, over a chosen range. */
 export function UsagePage() {
-  const today = isoDay(Date.now());
+  // Read once when the page opens, so a render never moves the range under the person reading it.
+  const [openedAt] = useState(() => Date.now());
+  const today = isoDay(openedAt);
   const [preset, setPreset] = useState<Preset>('30');
-  const [customFrom, setCustomFrom] = useState(isoDay(Date.now() - 29 * DAY));
+  const [customFrom, setCustomFrom] = useState(() => isoDay(openedAt - 29 * DAY));
   const [customTo, setCustomTo] = useState(today);
   const [measure, setMeasure] = useState<Measure>('cost');
   const [cache, setCache] = useState(false);
   const range =
-    preset === 'all' ? { from: '2000-01-01', to: '2999-12-31' } : preset === 'custom' ? { from: customFrom, to: customTo } : { from: isoDay(Date.now() - (Number(preset) - 1) * DAY), to: today };
+    preset === 'all' ? { from: '2000-01-01', to: '2999-12-31' } : preset === 'custom' ? { from: customFrom, to: customTo } : { from: isoDay(openedAt - (Number(preset) - 1) * DAY), to: today };
   // A new zone is counted by the scan that follows it: read again when that scan is done.
   const report = useResource(() => getClient().api.history.usage(range), [range.from, range.to], ['transcripts:changed', 'settings:changed', 'transcripts:progress'], (p) => (p as { done?: boolean }).done !== false);
   const data = report.data;
