@@ -7,7 +7,7 @@ import { ROW_SCHEMAS, SYNC_TABLE_NAMES, compileRowCheck, isBlankContent, tableSp
 // parameter that Postgres unpacks with json_to_recordset (not thousands of bind parameters).
 
 /** Columns the server owns: a row that names them has them ignored (the org comes from the token). */
-const RESERVED = new Set(['org_id', 'device_id', 'device_seq', 'received_at', 'extra']);
+export const RESERVED = new Set(['org_id', 'device_id', 'device_seq', 'received_at', 'extra']);
 
 const PG_TYPE: Record<ColumnSpec['type'], string> = { text: 'text', json: 'text', int: 'bigint', real: 'double precision', bool: 'boolean' };
 
