@@ -23,6 +23,7 @@ import { HistoryQueries } from './transcripts/history-queries';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { RunLedger } from './runs/run-ledger';
 import { SyncService } from './sync/sync-service';
 import { IdeService } from './ide/ide-service';
 import { Notifier } from './notifications/notifier';
@@ -110,12 +111,14 @@ export function createApp(config: AppConfig): App {
     const seconds = settings.get().approvalTimeoutSeconds;
     return config.approvalTimeoutMs ?? (seconds === null ? null : seconds * 1000);
   });
+  const ledger = new RunLedger(database.db);
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
   const sessions = store.add(
     new SessionService(database.db, events, projects, worktrees, profiles, host, userEnv, {
       scrollbackDir,
       hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
+      ledger,
       ...config.sessionOptions,
     }),
   );

@@ -198,7 +198,7 @@ export const enrollRequestSchema = z.object({
    * reach the server through back-fills, when their project is turned on.
    */
   startCursors: z
-    .array(z.object({ stream: z.enum(['messages', 'tool_calls']), ackedSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
+    .array(z.object({ stream: z.enum(['messages', 'tool_calls', 'events']), ackedSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
     .max(8)
     .default([]),
 });

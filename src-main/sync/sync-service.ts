@@ -326,7 +326,7 @@ export class SyncService implements Disposable {
       if (answer.kind === 'refused') {
         const { code, message } = answer.error.error;
         if (code === 'device_removed' || (answer.status === 401 && code === 'unauthorized')) {
-          this.store.updateTeam({ removedAt: this.clock() });
+          this.store.markRemoved(this.clock());
           this.lastError = code === 'device_removed' ? REMOVED_MESSAGE : `The team server does not accept this device: ${message}`;
           this.lastErrorAt = this.clock();
           this.state = 'removed';

@@ -111,6 +111,17 @@ export class SyncStore {
     }
   }
 
+  /**
+   * The server removed this device: nothing it holds will ever be accepted, so the outbox and the
+   * back-fills are dropped now, and the scope (see db/sync-scope.ts) keeps new rows out.
+   */
+  markRemoved(at: number): void {
+    this.sqlite.transaction(() => {
+      this.sqlite.prepare(`UPDATE sync_team SET removed_at = ? WHERE id = 1`).run(at);
+      this.sqlite.exec(`DELETE FROM sync_outbox; DELETE FROM sync_backfills; DELETE FROM sync_state WHERE up_to_seq IS NOT NULL`);
+    })();
+  }
+
   /** Forgets the team and everything waiting for it: nothing accumulates while no team is configured. */
   leave(): void {
     this.sqlite.transaction(() => this.clearAll())();
@@ -171,6 +182,8 @@ export class SyncStore {
           this.sqlite.prepare(sql).run(...params);
         }
         for (const table of APPEND_TABLES) {
+          // A session's back-fill covers the tables keyed by session (events are found through their project).
+          if (job.scope === 'session' && !SESSION_CHILD_TABLES.includes(table)) continue;
           const max = (this.sqlite.prepare(`SELECT coalesce(max(seq), 0) AS n FROM "${table}"`).get() as { n: number }).n;
           if (max === 0) continue;
           this.sqlite.prepare(`INSERT OR REPLACE INTO sync_state (stream, acked_seq, up_to_seq) VALUES (?, 0, ?)`).run(backfillStreamName(table, job.id), max);
