@@ -169,12 +169,14 @@ export async function benchSync(): Promise<void> {
       return serverCpu - before;
     };
     const pushed = await pushDesktop(one);
-    const pushCpu = (await backendCpu(db.url, seen)) + serverCpuUsed() + pushed.cpu;
+    const oneSplit = [await backendCpu(db.url, seen), serverCpuUsed(), pushed.cpu];
+    const pushCpu = oneSplit.reduce((a, b) => a + b, 0);
     const copyRate = ROWS / copy.seconds;
     const pushRate = ROWS / pushed.seconds;
     row('', 'seconds', 'rows/s', 'ratio', 'CPU s', 'CPU ratio');
     row('COPY into messages (baseline)', copy.seconds.toFixed(2), Math.round(copyRate).toLocaleString(), '1.00×', copy.cpu.toFixed(1), '1.00×');
     row('one desktop pushing', pushed.seconds.toFixed(2), Math.round(pushRate).toLocaleString(), `${(pushRate / copyRate).toFixed(2)}×`, pushCpu.toFixed(1), `${(copy.cpu / pushCpu).toFixed(2)}×`);
+    row('  CPU s: Postgres / team server / desktop', '', '', '', oneSplit.map((n) => n.toFixed(1)).join(' / '));
     if (pushed.pushed < ROWS) throw new Error(`pushed ${pushed.pushed} rows, expected at least ${ROWS}`);
 
     const each = Math.round(ROWS / DESKTOPS);
@@ -186,7 +188,8 @@ export async function benchSync(): Promise<void> {
     const results = await Promise.all(files.map((f) => pushDesktop(f)));
     const wall = (performance.now() - started) / 1000;
     const total = results.reduce((n, r) => n + r.pushed, 0);
-    const manyCpu = (await backendCpu(db.url, seen)) + serverCpuUsed() + results.reduce((n, r) => n + r.cpu, 0);
+    const manySplit = [await backendCpu(db.url, seen), serverCpuUsed(), results.reduce((n, r) => n + r.cpu, 0)];
+    const manyCpu = manySplit.reduce((a, b) => a + b, 0);
     // CPU ratio per row: COPY's CPU for the rows pushed, over what the push used.
     row(
       `${DESKTOPS} desktops at once (${each.toLocaleString()} each)`,
@@ -196,6 +199,7 @@ export async function benchSync(): Promise<void> {
       manyCpu.toFixed(1),
       `${((copy.cpu * total) / ROWS / manyCpu).toFixed(2)}×`,
     );
+    row('  CPU s: Postgres / team server / desktops', '', '', '', manySplit.map((n) => n.toFixed(1)).join(' / '));
     row('team server peak RSS (MiB)', peakRssMiB(server.child.pid!).toFixed(0), '', 'target < 300');
   } finally {
     await pool.end();
