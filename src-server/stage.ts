@@ -119,7 +119,7 @@ export function stagePositional(
       parts.push('\\N');
       continue;
     }
-    if (!typeOk(col.type, v) || (level === 'metadata' && col.content && !isBlankContent(v))) {
+    if (!typeOk(col.type, v) || (level === 'metadata' && col.content && !isBlankContent(v)) || (typeof v === 'string' && v.includes('\0'))) {
       ok = false;
       break;
     }
@@ -128,8 +128,11 @@ export function stagePositional(
   if (ok) {
     let extra: Record<string, unknown> | null = null;
     for (const u of plan.unknown) (extra ??= {})[u.name] = values[u.at + 1];
-    parts.push(extra ? copyText(JSON.stringify(extra)) : '\\N');
-    return { line: parts.join('\t') + '\n' };
+    const extraJson = extra ? JSON.stringify(extra) : null;
+    if (!extraJson?.includes('\\u0000')) {
+      parts.push(extraJson ? copyText(extraJson) : '\\N');
+      return { line: parts.join('\t') + '\n' };
+    }
   }
   const row: Record<string, unknown> = {};
   plan.names.forEach((name, i) => (row[name] = values[i + 1]));

@@ -190,8 +190,15 @@ describe('team server', () => {
     expect(rejections[0]!.reason).toContain('sequence');
     expect(rejections[2]!.reason).toContain('7000000 bytes');
     // The next batch stages again on the same connection: nothing of the last one is left there.
-    const next = await postJson(`${server.url}/v1/sync/push`, { ...body, streams: [{ stream: 'messages', fromSeq: 8, toSeq: 8, columns, rows: [row(8, c)] }] }, org.deviceToken);
-    expect(next.body).toMatchObject({ streams: [{ ackedSeq: 8, applied: 1, rejected: 0 }] });
+    // A NUL character (Postgres text cannot hold one) is a poison row too, not a push that fails on every retry.
+    const next = await postJson(
+      `${server.url}/v1/sync/push`,
+      { ...body, streams: [{ stream: 'messages', fromSeq: 8, toSeq: 9, columns, rows: [row(8, c), row(9, randomUUID(), { 6: 'binary \u0000 junk' })] }] },
+      org.deviceToken,
+    );
+    expect(next.body).toMatchObject({ streams: [{ ackedSeq: 9, applied: 1, rejected: 1 }] });
+    const [nul] = await asOwner<{ reason: string }>(db.url, `SELECT reason FROM sync_rejections WHERE org_id = $1 AND device_seq = 9`, [org.orgId]);
+    expect(nul!.reason).toBe('text holds a NUL character, which Postgres cannot store');
     expect(await count('messages', org.orgId)).toBe(3);
     const v1WithColumns = await postJson(`${server.url}/v1/sync/push`, { ...body, protocolVersion: 1 }, org.deviceToken);
     expect(v1WithColumns).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: 'Positional rows (columns) need protocol 2' } } });
