@@ -30,6 +30,8 @@ export function projectOf(table: SyncTable, alias: string): string {
     case 'tool_calls':
     case 'usage_records':
       return sessionProject(alias);
+    case 'events':
+      return `(SELECT s.project_id FROM sessions s WHERE ${alias}.subject_table = 'sessions' AND s.id = ${alias}.subject_id)`;
   }
 }
 
@@ -40,11 +42,14 @@ function globalRow(table: SyncTable, alias: string): string | null {
   return null;
 }
 
-const ANY_SYNCED = 'EXISTS (SELECT 1 FROM sync_projects)';
+// A device removed from its team pushes nothing again: its projects count as off, so the outbox
+// triggers stop writing (until the person leaves the team and joins again).
+const SYNCED_PROJECTS = '(SELECT project_id FROM sync_projects WHERE NOT EXISTS (SELECT 1 FROM sync_team WHERE removed_at IS NOT NULL))';
+const ANY_SYNCED = `EXISTS ${SYNCED_PROJECTS}`;
 
 /** SQL true when a row is in the team's scope now: its project is turned on. */
 export function inScope(table: SyncTable, alias: string): string {
-  const own = `${projectOf(table, alias)} IN (SELECT project_id FROM sync_projects)`;
+  const own = `${projectOf(table, alias)} IN ${SYNCED_PROJECTS}`;
   const global = globalRow(table, alias);
   return global ? `(${own} OR (${global} AND ${ANY_SYNCED}))` : `(${own})`;
 }

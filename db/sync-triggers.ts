@@ -4,7 +4,8 @@ import { APPEND_ONLY_TABLES } from './schema';
 import { inScope } from './sync-scope';
 
 const MUTABLE = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'mutable');
-const APPEND_SYNCED = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'append');
+// Append-only tables whose rows can be deleted locally (a transcript message replaced); events never are.
+const APPEND_SYNCED = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'append' && t !== 'events');
 
 /** Names of the triggers this module owns, per table, so a check can tell what is missing. */
 export function expectedTriggerNames(): string[] {

@@ -24,6 +24,7 @@ import { OutputFlow } from './agents/output-flow';
 import { builtScanLauncher } from './transcripts/scan-launcher';
 import { defaultTranscriptRoots } from './transcripts/transcript-sources';
 import { TranscriptService } from './transcripts/transcript-service';
+import { RunLedger } from './runs/run-ledger';
 import { SyncService } from './sync/sync-service';
 import { IdeService } from './ide/ide-service';
 import { Notifier } from './notifications/notifier';
@@ -114,6 +115,7 @@ export function createApp(config: AppConfig): App {
     const seconds = settings.get().approvalTimeoutSeconds;
     return config.approvalTimeoutMs ?? (seconds === null ? null : seconds * 1000);
   });
+  const ledger = new RunLedger(database.db);
   const resourcesDir = config.resourcesDir ?? path.resolve(config.migrationsDir, '..', '..', 'resources');
   const sessions: SessionService = store.add(
     new SessionService(database.db, events, projects, worktrees, profiles, host, userEnv, {
@@ -121,6 +123,7 @@ export function createApp(config: AppConfig): App {
       hooks: { command: hookCommandFor(resourcesDir) },
       approvals,
       runDir: path.join(config.dataDir, 'run'),
+      ledger,
       ...config.sessionOptions,
     }),
   );

@@ -7,7 +7,7 @@ import { ROW_SCHEMAS, SYNC_TABLE_NAMES, compileRowCheck, isBlankContent, tableSp
 // parameter that Postgres unpacks with json_to_recordset (not thousands of bind parameters).
 
 /** Columns the server owns: a row that names them has them ignored (the org comes from the token). */
-const RESERVED = new Set(['org_id', 'device_id', 'device_seq', 'received_at', 'extra']);
+export const RESERVED = new Set(['org_id', 'device_id', 'device_seq', 'received_at', 'extra']);
 
 const PG_TYPE: Record<ColumnSpec['type'], string> = { text: 'text', json: 'text', int: 'bigint', real: 'double precision', bool: 'boolean' };
 
@@ -49,7 +49,7 @@ function cut(value: unknown): string {
 export function checkRow(table: SyncTable, stream: string, seq: number, raw: unknown, level: ContentLevel): { row: ValidRow } | { rejection: Rejection } {
   const rowId = (r: unknown): string | null => {
     const k = (r as Record<string, unknown> | null)?.[tableSpec(table).key];
-    return typeof k === 'string' ? k.slice(0, 200) : null;
+    return typeof k === 'string' ? k.slice(0, 200).replace(/\0/g, '') : null;
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { rejection: { stream, device_seq: seq, row_id: null, reason: 'the row is not an object', row: cut(raw) } };
@@ -73,6 +73,12 @@ export function checkRow(table: SyncTable, stream: string, seq: number, raw: unk
   for (const key in input) {
     if (known.has(key) || RESERVED.has(key)) continue;
     (extra ??= {})[key] = input[key];
+  }
+  // Postgres text and jsonb cannot hold a NUL character: such a row would fail the whole push on
+  // every retry and block its stream, so it is rejected here like any other poison row.
+  const nul = columnNames[table].find((c) => typeof input[c] === 'string' && (input[c] as string).includes('\0'));
+  if (nul || (extra && JSON.stringify(extra).includes('\\u0000'))) {
+    return { rejection: { stream, device_seq: seq, row_id: rowId(input), reason: `${nul ?? 'an unknown field'} holds a NUL character, which Postgres cannot store`, row: cut(input) } };
   }
   input.device_seq = seq;
   input.extra = extra;

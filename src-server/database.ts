@@ -151,7 +151,8 @@ export async function prepareDatabase(ownerUrl: string, app: { role: string; url
     if ((owns.rows[0] as { n: number }).n > 0) throw new Error(`The app role ${app.role} owns tables; it must not (owners can turn row-level security off)`);
     const database = quoteIdent((await owner.query<{ db: string }>(`SELECT current_database() AS db`)).rows[0]!.db);
     await retryingConcurrent(async () => {
-      await owner.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
+      // TEMPORARY: pushes stage append-only rows in a temp table (see stage.ts).
+      await owner.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${role}`);
       await owner.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
       await owner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     });

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { DELETES_STREAM, parseStreamName, type ContentLevel, type PushEnvelope, type PushResponse } from '../src-common/sync/protocol';
-import type { SyncTable } from '../src-common/sync/tables';
+import { SYNC_TABLES } from '../src-common/sync/tables';
 import { applyDeletes, applyRows, checkDelete, checkRow, recordRejections, type Rejection, type ValidRow } from './apply';
 import { withOrg } from './database';
+import { applyStaged, positionalPlan, stagePositional, stagedLine } from './stage';
 
 /** Who is pushing, from the device token (never from the payload). */
 export interface DeviceAuth {
@@ -19,21 +20,37 @@ export type PushOutcome =
 
 interface WireRow {
   seq: number;
+  /** The row as an object, or a positional row's values (`[seq, ...values]`). */
   row: unknown;
+  positional: boolean;
 }
 
-/** Checks the wire rows of a stream: rising seqs within its range (anything else fails the request). */
+/**
+ * Checks the wire rows of a stream: rising seqs within its range (anything else fails the request).
+ * A stream with `columns` (protocol 2) has positional rows `[seq, ...values]`, and may still carry
+ * rows as objects (an oversized row's stub).
+ */
 function wireRows(stream: PushEnvelope['streams'][number]): WireRow[] | string {
   const out: WireRow[] = [];
   let previous = 0;
+  const positional = stream.columns !== undefined;
   for (const item of stream.rows) {
-    if (typeof item !== 'object' || item === null) return `${stream.stream}: a row is not an object`;
+    if (positional && Array.isArray(item)) {
+      const seq = item[0] as unknown;
+      if (!Number.isSafeInteger(seq) || (seq as number) < stream.fromSeq || (seq as number) > stream.toSeq || (seq as number) <= previous) {
+        return `${stream.stream}: row seqs must rise within [fromSeq, toSeq]`;
+      }
+      previous = seq as number;
+      out.push({ seq: seq as number, row: item, positional: true });
+      continue;
+    }
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return `${stream.stream}: a row is not an object`;
     const { seq, row } = item as { seq?: unknown; row?: unknown };
     if (!Number.isSafeInteger(seq) || (seq as number) < stream.fromSeq || (seq as number) > stream.toSeq || (seq as number) <= previous) {
       return `${stream.stream}: row seqs must rise within [fromSeq, toSeq]`;
     }
     previous = seq as number;
-    out.push({ seq: seq as number, row });
+    out.push({ seq: seq as number, row, positional: false });
   }
   return out;
 }
@@ -103,20 +120,32 @@ async function applyInTransaction(
         continue;
       }
       const parsed = parseStreamName(batch.stream)!;
+      const table = parsed.table === DELETES_STREAM ? null : parsed.table;
+      const staged = table !== null && SYNC_TABLES[table].kind === 'append';
+      const plan = table && batch.columns ? positionalPlan(table, batch.columns) : null;
       const valid: ValidRow[] = [];
+      const lines: string[] = [];
       let rejected = 0;
-      for (const { seq, row } of rows) {
+      for (const { seq, row, positional } of rows) {
         // An overlapping range: the part already acknowledged was applied before.
         if (seq <= acked) continue;
-        const checked = parsed.table === DELETES_STREAM ? checkDelete(batch.stream, seq, row) : checkRow(parsed.table, batch.stream, seq, row, auth.contentLevel);
-        if ('row' in checked) valid.push(checked.row);
-        else {
+        let checked: { row: ValidRow } | { line: string } | { rejection: Rejection };
+        if (table === null) checked = checkDelete(batch.stream, seq, row);
+        else if (positional && staged) checked = stagePositional(table, batch.stream, seq, row as unknown[], plan!, auth.contentLevel);
+        else checked = checkRow(table, batch.stream, seq, positional ? objectOf(plan!.names, row as unknown[]) : row, auth.contentLevel);
+        if ('rejection' in checked) {
           rejections.push(checked.rejection);
           rejected++;
-        }
+        } else if ('line' in checked) lines.push(checked.line);
+        else if (staged) lines.push(stagedLine(table!, checked.row));
+        else valid.push(checked.row);
       }
       const applied =
-        parsed.table === DELETES_STREAM ? await applyDeletes(client, auth.orgId, auth.deviceId, valid) : await applyRows(client, auth.orgId, auth.deviceId, parsed.table as SyncTable, valid);
+        table === null
+          ? await applyDeletes(client, auth.orgId, auth.deviceId, valid)
+          : staged
+            ? await applyStaged(client, auth.orgId, auth.deviceId, table, lines)
+            : await applyRows(client, auth.orgId, auth.deviceId, table, valid);
       await client.query(`UPDATE sync_cursors SET acked_seq = $4, updated_at = now() WHERE org_id = $1::uuid AND device_id = $2::uuid AND stream = $3`, [
         auth.orgId,
         auth.deviceId,
@@ -129,4 +158,11 @@ async function applyInTransaction(
     await client.query(`UPDATE devices SET last_seen_at = now() WHERE org_id = $1::uuid AND id = $2::uuid`, [auth.orgId, auth.deviceId]);
     return { kind: 'ok', response: { streams: results, contentLevel: auth.contentLevel } };
   }
+}
+
+/** A positional row as an object (mutable tables' rows, which go through {@link checkRow}). */
+function objectOf(names: string[], values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  names.forEach((name, i) => (row[name] = values[i + 1]));
+  return row;
 }

@@ -9,6 +9,7 @@ import {
   MAX_BODY_BYTES,
   MIN_SYNC_SCHEMA_VERSION,
   PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
   SYNC_SCHEMA_VERSION,
   enrollRequestSchema,
   pushEnvelopeSchema,
@@ -137,7 +138,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<Runni
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
       case 'GET /v1/health':
-        return send(res, 200, { ok: true, protocolVersion: PROTOCOL_VERSION, schemaVersions: [MIN_SYNC_SCHEMA_VERSION, SYNC_SCHEMA_VERSION] });
+        return send(res, 200, { ok: true, protocolVersion: PROTOCOL_VERSION, protocolVersions: SUPPORTED_PROTOCOL_VERSIONS, schemaVersions: [MIN_SYNC_SCHEMA_VERSION, SYNC_SCHEMA_VERSION] });
       case 'POST /v1/enroll': {
         const body = parseWith(enrollRequestSchema, await readJson(req, 64 * 1024));
         return send(res, 200, await enrollDevice(pool, body.code, { name: body.deviceName, platform: body.platform, startCursors: body.startCursors }));
@@ -146,7 +147,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<Runni
         // Authenticated before the body is read: a stranger cannot make the server read 32 MiB.
         const auth = await authenticateDevice(pool, bearer(req.headers.authorization));
         const envelope = parseWith(pushEnvelopeSchema, await readJson(req, MAX_BODY_BYTES));
-        if (envelope.protocolVersion !== PROTOCOL_VERSION) throw new HttpError(400, 'unsupported_version', `Protocol ${envelope.protocolVersion} is not supported; this server speaks ${PROTOCOL_VERSION}`);
+        if (!SUPPORTED_PROTOCOL_VERSIONS.includes(envelope.protocolVersion)) {
+          throw new HttpError(400, 'unsupported_version', `Protocol ${envelope.protocolVersion} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(' and ')}`);
+        }
+        if (envelope.protocolVersion < 2 && envelope.streams.some((s) => s.columns)) throw new HttpError(400, 'bad_request', 'Positional rows (columns) need protocol 2');
         if (envelope.schemaVersion < MIN_SYNC_SCHEMA_VERSION) {
           throw new HttpError(400, 'unsupported_version', `Row schema ${envelope.schemaVersion} is too old for this server (oldest ${MIN_SYNC_SCHEMA_VERSION}): update Pitwall`);
         }

@@ -205,3 +205,4 @@ export const verificationRuns = syncedTables.verification_runs;
 export const usageRecords = syncedTables.usage_records;
 export const messages = syncedTables.messages;
 export const toolCalls = syncedTables.tool_calls;
+export const events = syncedTables.events;

@@ -4,8 +4,13 @@ import { SYNC_TABLES, isSyncTable, type SyncTable } from './tables';
 // The team protocol: what a desktop sends to `POST /v1/sync/push` and `POST /v1/enroll`, and what
 // the team server answers. Both sides parse with these schemas.
 
-/** Wire protocol version; a server answers 400 `unsupported_version` to any other. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Wire protocol version the desktop speaks. 2 added positional rows (`columns` on a stream, each
+ * row `[seq, ...values]`); a server answers 400 `unsupported_version` to a version it does not know.
+ */
+export const PROTOCOL_VERSION = 2;
+/** Protocol versions a server accepts: 1 (rows as objects only) and 2. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 /** Version of the row schemas in `tables.ts`; bumped when a column is added or changes meaning. */
 export const SYNC_SCHEMA_VERSION = 1;
 /** Oldest row-schema version a server accepts (newer desktops' unknown fields land in `extra`). */
@@ -73,14 +78,22 @@ export type WireRow = z.infer<typeof wireRowSchema>;
 /** A row of the `deletes` stream. */
 export const deleteRowSchema = z.object({ tbl: z.enum(['messages', 'tool_calls']), id: z.string().min(1).max(200) });
 
-/** A contiguous range `[fromSeq, toSeq]` of one stream and the rows of it that leave the device. */
+/**
+ * A contiguous range `[fromSeq, toSeq]` of one stream and the rows of it that leave the device.
+ * Positional rows (protocol 2: `columns`, rows `[seq, ...values]`) are read back as objects.
+ */
 export const streamBatchSchema = z
   .object({
     stream: z.string().refine((s) => parseStreamName(s) !== null, 'unknown stream'),
     fromSeq: seq,
     toSeq: seq,
-    rows: z.array(wireRowSchema),
+    columns: z.array(z.string().min(1).max(100)).min(1).max(200).optional(),
+    rows: z.array(z.union([wireRowSchema, z.tuple([seq], z.unknown())])),
   })
+  .transform(({ columns, rows, ...rest }) => ({
+    ...rest,
+    rows: rows.map((r): WireRow => (Array.isArray(r) ? { seq: r[0], row: Object.fromEntries((columns ?? []).map((c, n) => [c, r[n + 1]])) } : r)),
+  }))
   .refine((b) => b.fromSeq <= b.toSeq, 'fromSeq must not be after toSeq')
   .refine((b) => b.rows.every((r, n) => r.seq >= b.fromSeq && r.seq <= b.toSeq && (n === 0 || r.seq > b.rows[n - 1]!.seq)), 'row seqs must rise within [fromSeq, toSeq]');
 /** One stream's part of a push. */
@@ -129,9 +142,15 @@ export const pushEnvelopeSchema = z.object({
           stream: z.string().max(60).refine((s) => parseStreamName(s) !== null, 'unknown stream'),
           fromSeq: seq,
           toSeq: seq,
+          /**
+           * Protocol 2: the names of the values of positional rows. A row is then `[seq, ...values]`
+           * in this order (an object row `{seq, row}` may still appear, e.g. an oversized row's stub).
+           */
+          columns: z.array(z.string().min(1).max(100)).min(1).max(200).optional(),
           rows: z.array(z.unknown()).max(1_000_000),
         })
-        .refine((b) => b.fromSeq <= b.toSeq, 'fromSeq must not be after toSeq'),
+        .refine((b) => b.fromSeq <= b.toSeq, 'fromSeq must not be after toSeq')
+        .refine((b) => !b.columns || new Set(b.columns).size === b.columns.length, 'a column is named twice'),
     )
     .min(1, 'no streams')
     .max(MAX_STREAMS_PER_PUSH)
@@ -179,7 +198,7 @@ export const enrollRequestSchema = z.object({
    * reach the server through back-fills, when their project is turned on.
    */
   startCursors: z
-    .array(z.object({ stream: z.enum(['messages', 'tool_calls']), ackedSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
+    .array(z.object({ stream: z.enum(['messages', 'tool_calls', 'events']), ackedSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }))
     .max(8)
     .default([]),
 });

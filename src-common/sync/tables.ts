@@ -231,6 +231,12 @@ export const SYNC_TABLES = {
       turn: i(),
     },
   },
+  // Lifecycle events (a session's agent started, ended): small, no content.
+  events: {
+    kind: 'append',
+    key: 'id',
+    columns: { ...appendBase, type: t(true), subject_table: t(), subject_id: t(), at: i(true), data: j(true) },
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** A synced table's name. */

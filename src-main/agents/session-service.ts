@@ -12,6 +12,7 @@ import { AppError } from '../../src-common/result';
 import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
 import { DisposableStore, type Disposable } from '../lifecycle';
+import type { RunLedger } from '../runs/run-ledger';
 import type { ApprovalService } from '../approvals/approval-service';
 import type { ProjectService } from '../projects/project-service';
 import type { WorktreeService } from '../worktrees/worktree-service';
@@ -67,6 +68,8 @@ export interface SessionServiceOptions {
   approvals?: ApprovalService;
   /** A private folder for per-session agent configuration (settings files adapters ask for). */
   runDir?: string;
+  /** Records each run of an agent process and the sessions' lifecycle events. */
+  ledger?: RunLedger;
 }
 
 const LIVE: SessionStatus[] = ['starting', 'running', 'stopping'];
@@ -91,6 +94,7 @@ export class SessionService implements Disposable {
   private readonly cliVersions = new CliVersions();
   private readonly approvals: ApprovalService | null;
   private readonly runDir: string | null;
+  private readonly ledger: RunLedger | null;
   private readonly screenWatchers = new Map<string, ScreenPromptWatcher>();
   /** A prompt for a session's next run only (a reviewer's feedback on restart). */
   private readonly nextPrompt = new Map<string, string>();
@@ -115,6 +119,7 @@ export class SessionService implements Disposable {
     this.forcedTransport = options.hookTransport ?? null;
     this.approvals = options.approvals ?? null;
     this.runDir = options.runDir ?? null;
+    this.ledger = options.ledger ?? null;
     this.store.add(
       host.onOutput((sessionId, offset, data) => {
         const text = data.toString('utf8');
@@ -393,6 +398,7 @@ export class SessionService implements Disposable {
         externalId: plan.agentSessionId ?? row.externalId,
         transcriptPath: plan.transcriptPath ?? row.transcriptPath,
       });
+      this.ledger?.runStarted({ sessionId: row.id, taskId: row.taskId, command: profile.command, resumed: resuming });
       if (plan.typedPrompt ?? delivery.typed) {
         const prompt = plan.typedPrompt ?? delivery.typed;
         setTimeout(() => void this.host.input(row.id, `${prompt}\r`).catch(() => undefined), 300);
@@ -468,6 +474,7 @@ export class SessionService implements Disposable {
     this.screenPending.delete(row.id);
     this.approvals?.cancelForSession(row.id);
     const updated = this.update(row, { status, exitCode, statusDetail: detail, endedAt: this.clock(), activity: null });
+    if (row.source === 'launched') this.ledger?.runEnded(row.id, status === 'stopped' || status === 'exited' ? status : 'failed', exitCode);
     for (const waiter of this.exitWaiters.get(row.id) ?? []) waiter();
     this.exitWaiters.delete(row.id);
     if (updated.projectId) this.pump(updated.projectId).catch((error: unknown) => console.error('[sessions] starting queued sessions failed', error));

@@ -53,7 +53,12 @@ const APPEND = SYNC_TABLE_NAMES.filter((t) => SYNC_TABLES[t].kind === 'append');
  */
 export class BatchBuilder {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private readonly jsonSql = new Map<string, string>();
+  private readonly jsonSql = new Map<string, { sql: string; columns: string[] }>();
+  /**
+   * Append-only rows go out positionally (protocol 2); false after a server answered that it
+   * speaks only protocol 1, until the service is made again.
+   */
+  positional = true;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -72,16 +77,22 @@ export class BatchBuilder {
 
   /**
    * The next batch, or null when nothing waits. `exhaustedBackfills` lists back-fill streams with
-   * nothing left to send; the caller closes them locally.
+   * nothing left to send; the caller closes them locally. `after` builds the batch that follows
+   * one still in flight: its streams start after that batch's ranges, as if it were acknowledged.
    */
-  build(deviceId: string, level: ContentLevel, sentAt: number): { batch: BuiltBatch | null; exhaustedBackfills: string[] } {
+  build(deviceId: string, level: ContentLevel, sentAt: number, after?: BuiltBatch): { batch: BuiltBatch | null; exhaustedBackfills: string[] } {
     const budget: Budget = { rows: this.limits.maxRows, bytes: this.limits.maxBytes, full: false };
     const parts: string[] = [];
     const streams: BuiltStream[] = [];
     const exhausted: string[] = [];
     const states = new Map(this.store.streams().map((s) => [s.stream, s]));
-    const add = (stream: string, fromSeq: number, toSeq: number, rows: string[]) => {
-      parts.push(`{"stream":${JSON.stringify(stream)},"fromSeq":${fromSeq},"toSeq":${toSeq},"rows":[${rows.join(',')}]}`);
+    for (const s of after?.streams ?? []) {
+      const state = states.get(s.stream);
+      if (state) state.ackedSeq = Math.max(state.ackedSeq, s.toSeq);
+      else states.set(s.stream, { stream: s.stream, ackedSeq: s.toSeq, upToSeq: null, lastSuccessAt: null });
+    }
+    const add = (stream: string, fromSeq: number, toSeq: number, rows: string[], columns?: string) => {
+      parts.push(`{"stream":${JSON.stringify(stream)},"fromSeq":${fromSeq},"toSeq":${toSeq},${columns ? `"columns":${columns},` : ''}"rows":[${rows.join(',')}]}`);
       streams.push({ stream, fromSeq, toSeq, rows: rows.length });
     };
 
@@ -93,7 +104,7 @@ export class BatchBuilder {
     for (const table of APPEND) {
       if (budget.full) break;
       const part = this.appendStream(table, states.get(table)?.ackedSeq ?? 0, null, null, level, budget);
-      if (part) add(table, part.fromSeq, part.toSeq, part.rows);
+      if (part) add(table, part.fromSeq, part.toSeq, part.rows, part.columns);
     }
     for (const state of states.values()) {
       if (budget.full) break;
@@ -102,7 +113,7 @@ export class BatchBuilder {
       if (!parsed || parsed.backfill === null || parsed.table === DELETES_STREAM) continue;
       const job = this.store.backfill(parsed.backfill);
       const part = job ? this.appendStream(parsed.table, state.ackedSeq, state, job, level, budget) : null;
-      if (part && part.rows.length > 0) add(state.stream, part.fromSeq, part.toSeq, part.rows);
+      if (part && part.rows.length > 0) add(state.stream, part.fromSeq, part.toSeq, part.rows, part.columns);
       else if (!budget.full) exhausted.push(state.stream);
     }
     if (!budget.full) {
@@ -111,7 +122,7 @@ export class BatchBuilder {
       if (part) add(DELETES_STREAM, part.fromSeq, part.toSeq, part.rows);
     }
     if (streams.length === 0) return { batch: null, exhaustedBackfills: exhausted };
-    const body = `{"protocolVersion":${PROTOCOL_VERSION},"schemaVersion":${SYNC_SCHEMA_VERSION},"deviceId":${JSON.stringify(deviceId)},"sentAt":${sentAt},"streams":[${parts.join(',')}]}`;
+    const body = `{"protocolVersion":${this.positional ? PROTOCOL_VERSION : 1},"schemaVersion":${SYNC_SCHEMA_VERSION},"deviceId":${JSON.stringify(deviceId)},"sentAt":${sentAt},"streams":[${parts.join(',')}]}`;
     return {
       batch: { body, streams, rows: streams.reduce((n, s) => n + s.rows, 0), more: budget.full },
       exhaustedBackfills: exhausted,
@@ -165,7 +176,8 @@ export class BatchBuilder {
     level: ContentLevel,
     budget: Budget,
   ) {
-    const json = this.jsonOf(table, level);
+    const { sql: json, columns } = this.jsonOf(table, level);
+    const keyAt = columns.indexOf(tableSpec(table).key);
     let query: BetterSqlite3.Statement;
     let params: unknown[];
     if (!job) {
@@ -180,7 +192,8 @@ export class BatchBuilder {
       query = this.stmt(`SELECT m.seq, 1 AS i, ${json} AS j FROM "${table}" m WHERE m.session_id = ? AND m.seq > ? AND m.seq <= ? AND ${inScope(table, 'm')} ORDER BY m.seq LIMIT ?`);
       params = [job.key, acked, state!.upToSeq, budget.rows];
     }
-    // SQLite writes each row's JSON itself (json_object): far cheaper than objects built and stringified here.
+    // SQLite writes each row's JSON itself (json_array or json_object): far cheaper than objects
+    // built and stringified here.
     const rows = query.raw().all(...params) as [number, number | null, string][];
     const out: string[] = [];
     let toSeq = acked;
@@ -188,7 +201,11 @@ export class BatchBuilder {
     let cut = false;
     for (const [seq, inScopeNow, rowJson] of rows) {
       if (inScopeNow === 1) {
-        const wire = rowJson.length > MAX_ROW_BYTES ? oversized(table, String((JSON.parse(rowJson) as { id: unknown }).id), rowJson.length, seq) : `{"seq":${seq},"row":${rowJson}}`;
+        let wire: string;
+        if (rowJson.length > MAX_ROW_BYTES) {
+          const parsed = JSON.parse(rowJson) as unknown[] | Record<string, unknown>;
+          wire = oversized(table, String(Array.isArray(parsed) ? parsed[keyAt + 1] : parsed[tableSpec(table).key]), rowJson.length, seq);
+        } else wire = this.positional ? rowJson : `{"seq":${seq},"row":${rowJson}}`;
         if (out.length > 0 && wire.length > budget.bytes) {
           cut = true;
           break;
@@ -204,12 +221,16 @@ export class BatchBuilder {
     if (scanned === 0) return null;
     // A back-fill that read everything it had closes its range at its end.
     if (state && !cut && rows.length < (params[params.length - 1] as number)) toSeq = state.upToSeq!;
-    return { fromSeq: acked + 1, toSeq, rows: out };
+    return { fromSeq: acked + 1, toSeq, rows: out, columns: this.positional ? JSON.stringify(columns) : undefined };
   }
 
-  /** `json_object(...)` of an append-only row's live columns (not its local `seq`), content blanked for a metadata-only team. */
-  private jsonOf(table: SyncTable, level: ContentLevel): string {
-    const key = `${table}:${level}`;
+  /**
+   * The SQL that writes an append-only row's live columns (not its local `seq`), content blanked
+   * for a metadata-only team: `json_array(seq, ...values)` in the order of `columns` (protocol 2),
+   * or `json_object(...)`.
+   */
+  private jsonOf(table: SyncTable, level: ContentLevel): { sql: string; columns: string[] } {
+    const key = `${table}:${level}:${this.positional}`;
     let sql = this.jsonSql.get(key);
     if (!sql) {
       const cols = (this.sqlite.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'seq');
@@ -220,7 +241,10 @@ export class BatchBuilder {
         const blank = blankContent(col);
         return blank === null ? 'NULL' : `'${blank}'`;
       };
-      sql = `json_object(${cols.map((c) => `'${c}', ${value(c)}`).join(', ')})`;
+      sql = {
+        sql: this.positional ? `json_array(m.seq, ${cols.map(value).join(', ')})` : `json_object(${cols.map((c) => `'${c}', ${value(c)}`).join(', ')})`,
+        columns: cols,
+      };
       this.jsonSql.set(key, sql);
     }
     return sql;

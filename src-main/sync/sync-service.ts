@@ -6,7 +6,7 @@ import type { ContentLevel } from '../../src-common/sync/protocol';
 import { systemClock, type Clock } from '../clock';
 import type { EventBus } from '../events/event-bus';
 import type { Disposable } from '../lifecycle';
-import { BatchBuilder, type BatchLimits } from './batch-builder';
+import { BatchBuilder, type BatchLimits, type BuiltBatch } from './batch-builder';
 import { SyncStore } from './sync-store';
 import { TeamClient, serverUrlProblem } from './team-client';
 
@@ -257,8 +257,15 @@ export class SyncService implements Disposable {
       });
   }
 
+  /**
+   * Pushes until nothing waits. While a batch is in flight the next one is built (after the body
+   * has left, so building never delays sending), as if the one in flight were acknowledged; it is
+   * sent only if that one was, and thrown away otherwise. One request at a time.
+   */
   private async loop(): Promise<void> {
     let rewinds = 0;
+    // A holder, not a variable: the next batch is built in a callback while a push is in flight.
+    const ahead: { next: { batch: BuiltBatch | null; exhaustedBackfills: string[]; level: ContentLevel } | null } = { next: null };
     for (;;) {
       if (this.disposed) return;
       const team = this.store.team();
@@ -268,7 +275,10 @@ export class SyncService implements Disposable {
         return;
       }
       this.store.startBackfills();
-      const { batch, exhaustedBackfills } = this.builder.build(team.deviceId, effectiveLevel(team.contentLevel, team.orgContentLevel), this.clock());
+      const level = effectiveLevel(team.contentLevel, team.orgContentLevel);
+      const built = ahead.next?.level === level ? ahead.next : this.builder.build(team.deviceId, level, this.clock());
+      ahead.next = null;
+      const { batch, exhaustedBackfills } = built;
       this.store.closeBackfillStreams(exhaustedBackfills);
       if (!batch) {
         this.state = 'idle';
@@ -280,12 +290,31 @@ export class SyncService implements Disposable {
       this.state = 'pushing';
       this.emitStatus();
       this.options.faultHook?.('before-send');
-      const answer = await this.client.push(team.serverUrl, team.deviceToken, batch.body);
+      let answered = false;
+      const prebuild = () => {
+        // On the next turn: the answer may already be here (then there is nothing to overlap).
+        setImmediate(() => {
+          if (answered || this.disposed || !batch.more) return;
+          try {
+            ahead.next = { ...this.builder.build(team.deviceId, level, this.clock(), batch), level };
+          } catch (error) {
+            console.error('[sync] building the next batch failed', error);
+          }
+        });
+      };
+      const answer = await this.client.push(team.serverUrl, team.deviceToken, batch.body, prebuild);
+      answered = true;
       if (this.disposed) return;
       if (answer.kind === 'ok') {
         this.options.faultHook?.('after-answer');
-        this.store.ack(answer.value.streams.map((s) => ({ stream: s.stream, ackedSeq: s.ackedSeq })));
-        if (answer.value.contentLevel !== team.orgContentLevel) this.store.updateTeam({ orgContentLevel: answer.value.contentLevel });
+        const acks = answer.value.streams.map((s) => ({ stream: s.stream, ackedSeq: s.ackedSeq }));
+        this.store.ack(acks);
+        // Built on the assumption that every range in flight was taken whole; otherwise built again.
+        if (!batch.streams.every((b) => acks.some((a) => a.stream === b.stream && a.ackedSeq === b.toSeq))) ahead.next = null;
+        if (answer.value.contentLevel !== team.orgContentLevel) {
+          this.store.updateTeam({ orgContentLevel: answer.value.contentLevel });
+          ahead.next = null;
+        }
         this.pushedRows += answer.value.streams.reduce((n, s) => n + s.applied, 0);
         this.rejectedRows += answer.value.streams.reduce((n, s) => n + s.rejected, 0);
         this.failures = 0;
@@ -293,10 +322,11 @@ export class SyncService implements Disposable {
         this.lastError = null;
         continue;
       }
+      ahead.next = null;
       if (answer.kind === 'refused') {
         const { code, message } = answer.error.error;
         if (code === 'device_removed' || (answer.status === 401 && code === 'unauthorized')) {
-          this.store.updateTeam({ removedAt: this.clock() });
+          this.store.markRemoved(this.clock());
           this.lastError = code === 'device_removed' ? REMOVED_MESSAGE : `The team server does not accept this device: ${message}`;
           this.lastErrorAt = this.clock();
           this.state = 'removed';
@@ -306,6 +336,11 @@ export class SyncService implements Disposable {
         if (code === 'gap' && answer.error.cursors && rewinds < 3) {
           rewinds++;
           this.store.rewind(answer.error.cursors);
+          continue;
+        }
+        if (code === 'unsupported_version' && this.builder.positional) {
+          // A server older than this desktop: speak protocol 1 to it.
+          this.builder.positional = false;
           continue;
         }
         this.fail(`The team server refused the push (${answer.status} ${code}): ${message}`);

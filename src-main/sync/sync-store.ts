@@ -111,6 +111,17 @@ export class SyncStore {
     }
   }
 
+  /**
+   * The server removed this device: nothing it holds will ever be accepted, so the outbox and the
+   * back-fills are dropped now, and the scope (see db/sync-scope.ts) keeps new rows out.
+   */
+  markRemoved(at: number): void {
+    this.sqlite.transaction(() => {
+      this.sqlite.prepare(`UPDATE sync_team SET removed_at = ? WHERE id = 1`).run(at);
+      this.sqlite.exec(`DELETE FROM sync_outbox; DELETE FROM sync_backfills; DELETE FROM sync_state WHERE up_to_seq IS NOT NULL`);
+    })();
+  }
+
   /** Forgets the team and everything waiting for it: nothing accumulates while no team is configured. */
   leave(): void {
     this.sqlite.transaction(() => this.clearAll())();
@@ -171,6 +182,8 @@ export class SyncStore {
           this.sqlite.prepare(sql).run(...params);
         }
         for (const table of APPEND_TABLES) {
+          // A session's back-fill covers the tables keyed by session (events are found through their project).
+          if (job.scope === 'session' && !SESSION_CHILD_TABLES.includes(table)) continue;
           const max = (this.sqlite.prepare(`SELECT coalesce(max(seq), 0) AS n FROM "${table}"`).get() as { n: number }).n;
           if (max === 0) continue;
           this.sqlite.prepare(`INSERT OR REPLACE INTO sync_state (stream, acked_seq, up_to_seq) VALUES (?, 0, ?)`).run(backfillStreamName(table, job.id), max);
@@ -281,10 +294,10 @@ export class SyncStore {
     }
     for (const table of APPEND_TABLES) {
       const acked = states.get(table)?.ackedSeq ?? 0;
-      const pending = this.sqlite.prepare(`SELECT count(*) AS n, min(created_at) AS oldest FROM "${table}" WHERE seq > ?`).get(acked) as { n: number; oldest: number | null };
-      streams.push({ stream: table, ackedSeq: acked, pending: pending.n });
-      queueDepth += pending.n;
-      older(pending.oldest);
+      const pending = this.pendingIn(table, acked, null);
+      streams.push({ stream: table, ackedSeq: acked, pending });
+      queueDepth += pending;
+      if (pending > 0) older((this.sqlite.prepare(`SELECT created_at AS at FROM "${table}" WHERE seq > ? ORDER BY seq LIMIT 1`).get(acked) as { at: number } | undefined)?.at);
     }
     const deletes = outbox.filter((o) => o.tbl === 'messages' || o.tbl === 'tool_calls');
     const deletesPending = deletes.reduce((n, o) => n + o.n, 0);
@@ -296,10 +309,22 @@ export class SyncStore {
       if (state.upToSeq === null) continue;
       const table = parseStreamName(state.stream)?.table as SyncTable | undefined;
       if (!table) continue;
-      const n = (this.sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE seq > ? AND seq <= ?`).get(state.ackedSeq, state.upToSeq) as { n: number }).n;
+      const n = this.pendingIn(table, state.ackedSeq, state.upToSeq);
       streams.push({ stream: state.stream, ackedSeq: state.ackedSeq, pending: n });
       backfillPending += n;
     }
     return { queueDepth: queueDepth + backfillPending, oldestPendingAt: oldest, backfillPending, streams };
+  }
+
+  /**
+   * Rows of an append-only table after `acked` (up to `upTo`). Status is read several times a
+   * second during a catch-up, so a long backlog is estimated from the `seq` range (rows deleted
+   * since make it an upper bound) instead of counted; near the end it is counted exactly.
+   */
+  private pendingIn(table: SyncTable, acked: number, upTo: number | null): number {
+    const last = upTo ?? (this.sqlite.prepare(`SELECT coalesce(max(seq), 0) AS n FROM "${table}"`).get() as { n: number }).n;
+    if (last - acked > 10_000) return last - acked;
+    if (last <= acked) return 0;
+    return (this.sqlite.prepare(`SELECT count(*) AS n FROM "${table}" WHERE seq > ? AND seq <= ?`).get(acked, last) as { n: number }).n;
   }
 }

@@ -62,8 +62,9 @@ export class TeamClient {
     return this.post(serverUrl, '/v1/enroll', null, JSON.stringify(body), enrollResponseSchema);
   }
 
-  push(serverUrl: string, token: string, body: string): Promise<TeamAnswer<PushResponse>> {
-    return this.post(serverUrl, '/v1/sync/push', token, body, pushResponseSchema);
+  /** Sends a push; `onSent` is called once the whole body has been handed to the network. */
+  push(serverUrl: string, token: string, body: string, onSent?: () => void): Promise<TeamAnswer<PushResponse>> {
+    return this.post(serverUrl, '/v1/sync/push', token, body, pushResponseSchema, onSent);
   }
 
   dispose(): void {
@@ -71,7 +72,7 @@ export class TeamClient {
     this.agents.https.destroy();
   }
 
-  private post<T>(serverUrl: string, path: string, token: string | null, body: string, schema: z.ZodType<T>): Promise<TeamAnswer<T>> {
+  private post<T>(serverUrl: string, path: string, token: string | null, body: string, schema: z.ZodType<T>, onSent?: () => void): Promise<TeamAnswer<T>> {
     return new Promise((resolve) => {
       let url: URL;
       try {
@@ -102,6 +103,7 @@ export class TeamClient {
         request.destroy();
         settle({ kind: 'unreachable', message: `The team server did not answer within ${Math.round(this.options.timeoutMs / 1000)} s` });
       }, this.options.timeoutMs);
+      if (onSent) request.once('finish', onSent);
       request.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'unreachable', message: describeNetworkError(error, url) }));
       request.on('response', (response) => {
         const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { newId } from '../../src-common/ids';
 import { isMainTranscript } from './main-file';
@@ -59,6 +60,7 @@ interface SessionRow {
   models: string;
   project_id: string | null;
   transcript_path: string | null;
+  workspace_id: string | null;
 }
 
 interface UsageRow {
@@ -128,7 +130,7 @@ const BULK_CACHE_KIB = 64 * 1024;
 /** WAL pages between checkpoints while writing in bulk (SQLite's default is 1000). */
 const BULK_CHECKPOINT_PAGES = 10_000;
 
-const SESSION_COLUMNS = 'id, source, external_id, title, cwd, started_at, ended_at, models, project_id, transcript_path';
+const SESSION_COLUMNS = 'id, source, external_id, title, cwd, started_at, ended_at, models, project_id, transcript_path, workspace_id';
 const ZONE_KEY = 'usage_time_zone';
 
 /**
@@ -212,6 +214,14 @@ export class TranscriptStore {
       dropAllEmptyDaily: s(`DELETE FROM usage_daily WHERE responses <= 0`),
       attributable: s(`SELECT id, cwd, project_id FROM sessions WHERE source != 'launched' AND deleted_at IS NULL AND cwd IS NOT NULL`),
       setProject: s(`UPDATE sessions SET project_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+      findWorkspace: s(`SELECT id, project_id AS projectId FROM workspaces WHERE source = ? AND folder = ? AND deleted_at IS NULL ORDER BY created_at LIMIT 1`),
+      insertWorkspace: s(`INSERT INTO workspaces (id, created_at, updated_at, machine_id, project_id, source, external_id, folder)
+        VALUES (?, ?, ?, (SELECT id FROM machines WHERE is_local = 1 AND deleted_at IS NULL ORDER BY created_at LIMIT 1), ?, ?, ?, ?)`),
+      setWorkspaceProject: s(`UPDATE workspaces SET project_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
+      // A workspace belongs to the project its folder is in: it follows its sessions when they move.
+      workspaceFollows: s(`UPDATE workspaces SET project_id = @project, updated_at = @now, version = version + 1
+        WHERE id = (SELECT workspace_id FROM sessions WHERE id = @session) AND project_id IS NOT @project`),
+      setSessionWorkspace: s(`UPDATE sessions SET workspace_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`),
       state: s(`SELECT value FROM transcript_state WHERE key = ?`),
       setState: s(`INSERT INTO transcript_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
       legacyCodex: s(`SELECT 1 FROM messages WHERE session_id = @id AND external_id GLOB 'line-*'
@@ -309,6 +319,7 @@ export class TranscriptStore {
         const project = projectIn(folders, row.cwd);
         if (project === row.project_id) continue;
         this.stmts.setProject.run(project, this.now(), row.id);
+        this.stmts.workspaceFollows.run({ project, now: this.now(), session: row.id });
         this.moveUsage(row.id, project);
         moved.push(row.id);
       }
@@ -420,7 +431,19 @@ export class TranscriptStore {
     if (!row) {
       const id = newId();
       this.stmts.insertSession.run(id, now, now, batch.source, batch.agentKind, externalId, batch.cursor.path);
-      row = { id, source: batch.source, external_id: externalId, title: null, cwd: null, started_at: null, ended_at: null, models: '[]', project_id: null, transcript_path: batch.cursor.path };
+      row = {
+        id,
+        source: batch.source,
+        external_id: externalId,
+        title: null,
+        cwd: null,
+        started_at: null,
+        ended_at: null,
+        models: '[]',
+        project_id: null,
+        transcript_path: batch.cursor.path,
+        workspace_id: null,
+      };
     }
     if (batch.source === 'codex') this.dropLegacyCodexRows(row);
     // The session's own file decides its title, folder and path; a subagent's file or a copy read first only fills gaps.
@@ -451,7 +474,33 @@ export class TranscriptStore {
       if (next.projectId !== row.project_id) this.moveUsage(row.id, next.projectId);
       row = { ...row, title: next.title, cwd: next.cwd, started_at: next.startedAt, ended_at: next.endedAt, models: JSON.stringify(models), project_id: next.projectId, transcript_path: next.transcriptPath };
     }
+    if (row.cwd && row.source !== 'launched') {
+      const workspaceId = this.workspace(batch.source, row.cwd, row.project_id, row.transcript_path ?? batch.cursor.path, now);
+      if (workspaceId !== row.workspace_id) {
+        this.stmts.setSessionWorkspace.run(workspaceId, now, row.id);
+        row = { ...row, workspace_id: workspaceId };
+      }
+    }
     return row;
+  }
+
+  /**
+   * The workspace (one folder an IDE or agent worked in, per source) a session read from a file
+   * belongs to: made on first sight, its project kept in step with the sessions' attribution.
+   * `external_id` is the source's own name for it (the VS Code workspace storage folder, the
+   * Claude Code project folder).
+   */
+  private workspace(source: string, folder: string, projectId: string | null, file: string, now: number): string {
+    const found = this.stmts.findWorkspace.get(source, folder) as { id: string; projectId: string | null } | undefined;
+    if (found) {
+      if (projectId && found.projectId !== projectId) this.stmts.setWorkspaceProject.run(projectId, now, found.id);
+      return found.id;
+    }
+    const id = newId();
+    const dir = nodePath.dirname(file);
+    const externalId = nodePath.basename(dir) === 'chatSessions' ? nodePath.basename(nodePath.dirname(dir)) : nodePath.basename(dir);
+    this.stmts.insertWorkspace.run(id, now, now, projectId, source, externalId, folder);
+    return id;
   }
 
   /** When a file read before was last changed (0 when it was never read). */

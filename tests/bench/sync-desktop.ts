@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const sync = new SyncService(handle.sqlite, new EventBus(), { idleIntervalMs: 60_000, debounceMs: 0, requestTimeoutMs: 120_000 });
   handle.sqlite.prepare(`UPDATE sync_team SET paused = 0`).run();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   sync.start();
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
@@ -20,10 +21,11 @@ async function main(): Promise<void> {
     if (status.queueDepth === 0 && status.state === 'idle') break;
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const pushed = sync.status().pushedRows;
   await sync.dispose();
   handle.close();
-  console.log(JSON.stringify({ seconds, pushed }));
+  console.log(JSON.stringify({ seconds, pushed, cpu: (used.user + used.system) / 1e6 }));
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,9 @@ import { row } from './bench-utils';
 // `npm run bench -- sync`: a million message rows from a desktop's SQLite through the team server
 // into Postgres, next to COPY of the same rows into the same table in the same run; then four
 // desktops pushing at once. The server runs as its own process so its peak RSS can be read.
+// The machine is often shared: next to wall-clock time each line gives the CPU seconds its
+// processes used (Postgres backends, team server, desktops; for COPY its backend and client),
+// which load from elsewhere changes far less.
 
 const ROOT = path.resolve(__dirname, '../..');
 const ROWS = Number(process.env.PITWALL_BENCH_SYNC_ROWS ?? 1_000_000);
@@ -38,6 +41,34 @@ function startServer(databaseUrl: string): Promise<{ child: ChildProcess; url: s
     });
     child.once('exit', (code) => reject(new Error(`team server exited ${code}`)));
   });
+}
+
+/** CPU seconds a process has used so far (Linux; utime + stime at 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the team server's Postgres backends (found by their application name). */
+async function backendCpu(ownerUrl: string, seen: Map<number, number>): Promise<number> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const pids = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pitwall-team-server'`);
+    let used = 0;
+    for (const { pid } of pids.rows) {
+      const now = cpuSeconds(pid);
+      used += now - (seen.get(pid) ?? 0);
+      seen.set(pid, now);
+    }
+    return used;
+  } finally {
+    await client.end();
+  }
 }
 
 function peakRssMiB(pid: number): number {
@@ -75,17 +106,17 @@ async function makeDesktop(dir: string, serverUrl: string, pool: pg.Pool, count:
   return file;
 }
 
-function pushDesktop(file: string): Promise<{ seconds: number; pushed: number }> {
+function pushDesktop(file: string): Promise<{ seconds: number; pushed: number; cpu: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sync-desktop.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; pushed: number }) : reject(new Error(`desktop exited ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; pushed: number; cpu: number }) : reject(new Error(`desktop exited ${code}`))));
   });
 }
 
 /** COPY of the same rows (read back from the desktop file) into the same table, as the owner. */
-async function copyBaseline(databaseUrl: string, file: string): Promise<number> {
+async function copyBaseline(databaseUrl: string, file: string): Promise<{ seconds: number; cpu: number }> {
   const handle = openDatabase({ file, migrationsDir: path.join(ROOT, 'db/migrations') });
   const rows = handle.sqlite.prepare(`SELECT seq, id, created_at, updated_at, session_id, role, text, sequence, timestamp, model, input_tokens, output_tokens, cache_read_tokens, kind FROM messages ORDER BY seq`).raw().all() as unknown[][];
   handle.close();
@@ -97,6 +128,9 @@ async function copyBaseline(databaseUrl: string, file: string): Promise<number> 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    const backend = (await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid;
+    const cpuBefore = cpuSeconds(backend);
+    const mine = process.cpuUsage();
     const started = performance.now();
     const stream = client.query(
       copyFrom(
@@ -104,7 +138,9 @@ async function copyBaseline(databaseUrl: string, file: string): Promise<number> 
       ),
     );
     await pipeline(Readable.from(chunks(lines, 5000)), stream);
-    return (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    const client_ = process.cpuUsage(mine);
+    return { seconds, cpu: cpuSeconds(backend) - cpuBefore + (client_.user + client_.system) / 1e6 };
   } finally {
     await client.end();
   }
@@ -123,23 +159,47 @@ export async function benchSync(): Promise<void> {
   const pool = appPool(appUrlFor(db.url, undefined).url, { max: 2, statementTimeoutMs: 60_000, connectTimeoutMs: 10_000 });
   try {
     const one = await makeDesktop(dir, server.url, pool, ROWS);
-    const copySeconds = await copyBaseline(db.url, one);
+    const copy = await copyBaseline(db.url, one);
+    const seen = new Map<number, number>();
+    await backendCpu(db.url, seen);
+    let serverCpu = cpuSeconds(server.child.pid!);
+    const serverCpuUsed = () => {
+      const before = serverCpu;
+      serverCpu = cpuSeconds(server.child.pid!);
+      return serverCpu - before;
+    };
     const pushed = await pushDesktop(one);
-    const copyRate = ROWS / copySeconds;
+    const oneSplit = [await backendCpu(db.url, seen), serverCpuUsed(), pushed.cpu];
+    const pushCpu = oneSplit.reduce((a, b) => a + b, 0);
+    const copyRate = ROWS / copy.seconds;
     const pushRate = ROWS / pushed.seconds;
-    row('', 'seconds', 'rows/s', 'ratio');
-    row('COPY into messages (baseline)', copySeconds.toFixed(2), Math.round(copyRate).toLocaleString(), '1.00×');
-    row('one desktop pushing', pushed.seconds.toFixed(2), Math.round(pushRate).toLocaleString(), `${(pushRate / copyRate).toFixed(2)}×`);
+    row('', 'seconds', 'rows/s', 'ratio', 'CPU s', 'CPU ratio');
+    row('COPY into messages (baseline)', copy.seconds.toFixed(2), Math.round(copyRate).toLocaleString(), '1.00×', copy.cpu.toFixed(1), '1.00×');
+    row('one desktop pushing', pushed.seconds.toFixed(2), Math.round(pushRate).toLocaleString(), `${(pushRate / copyRate).toFixed(2)}×`, pushCpu.toFixed(1), `${(copy.cpu / pushCpu).toFixed(2)}×`);
+    row('  CPU s: Postgres / team server / desktop', '', '', '', oneSplit.map((n) => n.toFixed(1)).join(' / '));
     if (pushed.pushed < ROWS) throw new Error(`pushed ${pushed.pushed} rows, expected at least ${ROWS}`);
 
     const each = Math.round(ROWS / DESKTOPS);
     const files = [];
     for (let i = 0; i < DESKTOPS; i++) files.push(await makeDesktop(dir, server.url, pool, each));
+    await backendCpu(db.url, seen);
+    serverCpuUsed();
     const started = performance.now();
     const results = await Promise.all(files.map((f) => pushDesktop(f)));
     const wall = (performance.now() - started) / 1000;
     const total = results.reduce((n, r) => n + r.pushed, 0);
-    row(`${DESKTOPS} desktops at once (${each.toLocaleString()} each)`, wall.toFixed(2), Math.round(total / wall).toLocaleString(), `${(total / wall / copyRate).toFixed(2)}×`);
+    const manySplit = [await backendCpu(db.url, seen), serverCpuUsed(), results.reduce((n, r) => n + r.cpu, 0)];
+    const manyCpu = manySplit.reduce((a, b) => a + b, 0);
+    // CPU ratio per row: COPY's CPU for the rows pushed, over what the push used.
+    row(
+      `${DESKTOPS} desktops at once (${each.toLocaleString()} each)`,
+      wall.toFixed(2),
+      Math.round(total / wall).toLocaleString(),
+      `${(total / wall / copyRate).toFixed(2)}×`,
+      manyCpu.toFixed(1),
+      `${((copy.cpu * total) / ROWS / manyCpu).toFixed(2)}×`,
+    );
+    row('  CPU s: Postgres / team server / desktops', '', '', '', manySplit.map((n) => n.toFixed(1)).join(' / '));
     row('team server peak RSS (MiB)', peakRssMiB(server.child.pid!).toFixed(0), '', 'target < 300');
   } finally {
     await pool.end();

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +143,40 @@ describe('team sync fault matrix', () => {
     const rejected = await asOwner<{ row_id: string; reason: string }>(db.url, `SELECT row_id, reason FROM sync_rejections WHERE device_id = $1`, [j.deviceId]);
     expect(rejected).toEqual([{ row_id: 'poison-1', reason: expect.stringContaining('sequence') }]);
     await until(() => j.app.sync.status().rejectedRows === 1, 'the rejection to be counted');
+  });
+
+  it('a server that speaks only protocol 1 (older than the desktop): the desktop falls back to rows as objects and drains', async () => {
+    // In front of the real server, an older one's answer to protocol 2; everything else passes through.
+    const seen: number[] = [];
+    const older = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (req.url === '/v1/sync/push') {
+          const version = (JSON.parse(body.toString('utf8')) as { protocolVersion: number }).protocolVersion;
+          seen.push(version);
+          if (version !== 1) {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: { code: 'unsupported_version', message: `Protocol ${version} is not supported; this server speaks 1` } }));
+            return;
+          }
+        }
+        const forward = http.request(`${server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        forward.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => older.close(resolve)));
+    const j = await joined(`http://127.0.0.1:${(older.address() as AddressInfo).port}`);
+    moreRows(j);
+    await expectConverged(j.dbFile, db.url, j.deviceId, 60);
+    expect(seen[0]).toBe(2);
+    expect(seen.slice(1).every((v) => v === 1)).toBe(true);
+    expect(j.app.sync.status().lastError).toBeNull();
   });
 
   it('the server down for a while, then back on the same address: the desktop backs off, then drains', async () => {

@@ -147,6 +147,63 @@ describe('team server', () => {
     expect(stored).toEqual({ extra: { sentiment: 'calm' }, org_id: org.orgId });
   });
 
+  it('takes protocol 2 positional rows: a bad value or a short row is recorded as rejected, a stub object passes through, unknown columns go to extra, a row repeated or deleted is skipped', async () => {
+    const org = await orgWithDevice(server);
+    const columns = ['id', 'created_at', 'updated_at', 'session_id', 'role', 'text', 'sequence', 'kind', 'mood'];
+    const row = (seq: number, id: string, overrides: Record<number, unknown> = {}) => {
+      const values: unknown[] = [seq, id, now, now, 's1', 'user', 'tabs\tand\nnew lines \\ kept', seq, 'text', 'calm'];
+      for (const [at, v] of Object.entries(overrides)) values[Number(at)] = v;
+      return values;
+    };
+    const [a, b, c, tombstoned] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await asOwner(db.url, `INSERT INTO sync_tombstones (org_id, tbl, row_id, device_id) VALUES ($1, 'messages', $2, $3)`, [org.orgId, tombstoned, org.deviceId]);
+    const body = {
+      ...push(org.deviceId, []),
+      protocolVersion: 2,
+      streams: [
+        {
+          stream: 'messages',
+          fromSeq: 1,
+          toSeq: 7,
+          columns,
+          rows: [
+            row(1, a),
+            row(2, randomUUID(), { 7: 'seven' }),
+            [3, randomUUID(), now],
+            { seq: 4, row: { id: 'too-big', __oversized: 7_000_000 } },
+            row(5, b),
+            row(6, a),
+            row(7, tombstoned),
+          ],
+        },
+      ],
+    };
+    const res = await postJson(`${server.url}/v1/sync/push`, body, org.deviceToken);
+    expect(res.body).toMatchObject({ streams: [{ stream: 'messages', ackedSeq: 7, status: 'applied', applied: 2, rejected: 3 }] });
+    const stored = await asOwner<{ id: string; text: string; sequence: string; extra: unknown }>(db.url, `SELECT id, text, sequence, extra FROM messages WHERE org_id = $1 ORDER BY device_seq`, [org.orgId]);
+    expect(stored).toEqual([
+      { id: a, text: 'tabs\tand\nnew lines \\ kept', sequence: '1', extra: { mood: 'calm' } },
+      { id: b, text: 'tabs\tand\nnew lines \\ kept', sequence: '5', extra: { mood: 'calm' } },
+    ]);
+    const rejections = await asOwner<{ device_seq: string; reason: string }>(db.url, `SELECT device_seq, reason FROM sync_rejections WHERE org_id = $1 ORDER BY device_seq`, [org.orgId]);
+    expect(rejections.map((r) => Number(r.device_seq))).toEqual([2, 3, 4]);
+    expect(rejections[0]!.reason).toContain('sequence');
+    expect(rejections[2]!.reason).toContain('7000000 bytes');
+    // The next batch stages again on the same connection: nothing of the last one is left there.
+    // A NUL character (Postgres text cannot hold one) is a poison row too, not a push that fails on every retry.
+    const next = await postJson(
+      `${server.url}/v1/sync/push`,
+      { ...body, streams: [{ stream: 'messages', fromSeq: 8, toSeq: 9, columns, rows: [row(8, c), row(9, randomUUID(), { 6: 'binary \u0000 junk' })] }] },
+      org.deviceToken,
+    );
+    expect(next.body).toMatchObject({ streams: [{ ackedSeq: 9, applied: 1, rejected: 1 }] });
+    const [nul] = await asOwner<{ reason: string }>(db.url, `SELECT reason FROM sync_rejections WHERE org_id = $1 AND device_seq = 9`, [org.orgId]);
+    expect(nul!.reason).toBe('text holds a NUL character, which Postgres cannot store');
+    expect(await count('messages', org.orgId)).toBe(3);
+    const v1WithColumns = await postJson(`${server.url}/v1/sync/push`, { ...body, protocolVersion: 1 }, org.deviceToken);
+    expect(v1WithColumns).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: 'Positional rows (columns) need protocol 2' } } });
+  });
+
   it('applies a mutable row only when it is newer, and lets only the device that made it change it', async () => {
     const org = await orgWithDevice(server);
     const other = await orgWithDevice(server, 'Acme 2');

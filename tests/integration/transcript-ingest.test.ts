@@ -155,6 +155,27 @@ describe('transcript parsers on real files', () => {
     expect(db.sqlite.prepare(`SELECT cwd FROM sessions WHERE id = ?`).get(sessionId)).toEqual({ cwd: '/home/me/src/my app' });
   });
 
+  it('record the workspace a session was read from (its folder, the storage folder’s name, this machine), once per folder, and move it with its project', async () => {
+    const { db, ingester, dir } = setup();
+    const machine = 'machine-1';
+    db.sqlite.prepare(`INSERT INTO machines (id, created_at, updated_at, hostname, platform, is_local) VALUES (?, 1, 1, 'laptop', 'linux-x64', 1)`).run(machine);
+    const first = place(dir, 'git-ai-project__git-ai__copilot_session_simple.json', 'workspaceStorage/abc/chatSessions/s.json');
+    fs.writeFileSync(path.join(dir, 'workspaceStorage/abc/workspace.json'), JSON.stringify({ folder: 'file:///home/me/src/app' }));
+    const second = place(dir, 'git-ai-project__git-ai__copilot_session_multiline.jsonl', 'workspaceStorage/abc/chatSessions/t.jsonl');
+    const a = (await ingester.ingest(first, 'vscode-copilot')).sessionId;
+    const b = (await ingester.ingest(second, 'vscode-copilot')).sessionId;
+    const workspaces = db.sqlite.prepare(`SELECT id, machine_id AS machineId, project_id AS projectId, source, external_id AS externalId, folder FROM workspaces`).all() as { id: string }[];
+    expect(workspaces).toEqual([{ id: expect.any(String), machineId: machine, projectId: null, source: 'vscode-copilot', externalId: 'abc', folder: '/home/me/src/app' }]);
+    const workspaceOf = (id: string | null) => (db.sqlite.prepare(`SELECT workspace_id AS w FROM sessions WHERE id = ?`).get(id) as { w: string }).w;
+    expect(a).not.toBe(b);
+    expect([workspaceOf(a), workspaceOf(b)]).toEqual([workspaces[0]!.id, workspaces[0]!.id]);
+    // The folder becomes a project: the workspace follows its sessions there.
+    db.sqlite.prepare(`INSERT INTO projects (id, created_at, updated_at, name, path, config) VALUES ('p1', 1, 1, 'app', '/home/me/src/app', '{}')`).run();
+    const store = new TranscriptStore(db.sqlite, projectResolverFor(db.sqlite));
+    store.reattribute();
+    expect(db.sqlite.prepare(`SELECT project_id AS p FROM workspaces`).all()).toEqual([{ p: 'p1' }]);
+  });
+
   it('map a Gemini chat to the registered project whose folder hashes to its project hash', async () => {
     const { db, ingester, dir } = setup();
     const folder = '/home/dev/gemini-app';
