@@ -19,6 +19,8 @@ const OWNERS: Record<string, string> = {
   permissionRules: 'src-main/approvals/permission-rules.ts',
   toolCalls: 'src-main/approvals/tool-call-audit.ts',
   settings: 'src-main/settings/settings-service.ts',
+  agentRuns: 'src-main/runs/run-ledger.ts',
+  events: 'src-main/runs/run-ledger.ts',
 };
 
 /**
