@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { snippetParts, type SessionSummary, type TranscriptScanProgress } from '../../src-common/domain/transcript';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
-import { formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
+import { countOf, formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
 import { SessionTimeline } from './session-timeline';
@@ -105,11 +105,11 @@ export function HistoryPage({ openId }: { openId: string | null }) {
   return (
     <div className="page history-page">
       <PageHeader title="History">
-        <span className="muted small">Sessions from Pitwall, Claude Code, Codex and VS Code, side by side</span>
+        <span className="muted small">Sessions from Pitwall, Claude Code, Codex, Gemini CLI and VS Code, side by side</span>
       </PageHeader>
       <ScanProgressBar />
       <div className="filters history-filters" role="search">
-        <input type="search" aria-label="Search messages" placeholder="Search messages, tools, paths…" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input type="search" aria-label="Search messages" placeholder="Search…" title="Search messages, tool inputs and outputs, and file paths" value={query} onChange={(e) => setQuery(e.target.value)} />
         <select aria-label="Source" value={source} onChange={(e) => setSource(e.target.value)}>
           <option value="">All sources</option>
           {(f?.sources ?? []).map((o) => <option key={o.key} value={o.key}>{SOURCE_LABELS[o.key] ?? o.key} ({o.count})</option>)}
@@ -119,7 +119,7 @@ export function HistoryPage({ openId }: { openId: string | null }) {
           {(f?.agents ?? []).map((o) => <option key={o.key} value={o.key}>{AGENT_LABELS[o.key] ?? o.key} ({o.count})</option>)}
         </select>
         <select aria-label="Project or folder" value={place} onChange={(e) => setPlace(e.target.value)}>
-          <option value="">All projects and folders</option>
+          <option value="">All projects</option>
           {f?.projects.length ? (
             <optgroup label="Projects">
               {f.projects.map((p) => <option key={p.id} value={`p:${p.id}`}>{p.name} ({p.count})</option>)}
@@ -172,7 +172,7 @@ export function HistoryPage({ openId }: { openId: string | null }) {
                       {AGENT_LABELS[s.agentKind] ?? s.agentKind} · {s.projectName ?? (s.cwd ? shortFolder(s.cwd) : 'no folder')} · {formatDateTime(s.startedAt)}
                     </span>
                     <span className="small muted">
-                      {formatInteger(s.messageCount)} messages · {formatInteger(s.toolCallCount)} tool calls
+                      {countOf(s.messageCount, 'message')} · {countOf(s.toolCallCount, 'tool call')}
                       {s.tokens.output > 0 ? ` · ${formatCompact(s.tokens.input + s.tokens.cacheRead + s.tokens.cacheWrite)} in / ${formatCompact(s.tokens.output)} out` : ''}
                       {s.cost ? ` · ${formatUsd(s.cost)}` : ''}
                     </span>

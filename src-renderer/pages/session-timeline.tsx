@@ -6,7 +6,7 @@ import { Markdown } from '../components/markdown';
 import { VirtualList, type ScrollRequest } from '../components/virtual-list';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
-import { formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
+import { countOf, formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
 
 /** 12345 -> "12.3K". */
 export function formatTokens(n: number): string {
@@ -233,7 +233,7 @@ export function SessionTimeline({ sessionId, focus = null, highlight = [] }: { s
           ) : null}
         </p>
         <p className="small" data-testid="session-tokens">
-          {formatInteger(session.messageCount)} messages · {formatInteger(session.toolCallCount)} tool calls · {tokenLine(session.tokens)}
+          {countOf(session.messageCount, 'message')} · {countOf(session.toolCallCount, 'tool call')} · {tokenLine(session.tokens)}
           {session.cost ? ` · ${formatUsd(session.cost)}` : ''}
         </p>
         <div className="timeline-tools row wrap">
