@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as pty from 'node-pty';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import type { AgentProfile, Session } from '../../src-common/domain/agent';
 import type { Project } from '../../src-common/domain/project';
 import type { Result } from '../../src-common/result';
@@ -17,6 +17,28 @@ import { median, residentMiB, row } from './bench-utils';
 // 100 MB through a session to a connected WebSocket client, next to a bare node-pty read loop in
 // the same run; the core's largest event-loop stall meanwhile; the pty host's memory with 10
 // sessions holding full scrollbacks.
+
+/** The WebSocket client: watches the session it is sent and answers with the bytes received once all arrived. */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const WebSocket = require('ws');
+const ws = new WebSocket(workerData.url, { headers: { authorization: 'Bearer ' + workerData.token } });
+let watching = '';
+let received = 0;
+ws.on('open', () => parentPort.postMessage('open'));
+ws.on('message', (raw) => {
+  const msg = JSON.parse(String(raw));
+  if (msg.event !== 'sessions:output' || msg.payload.sessionId !== watching) return;
+  // Output reaches only clients watching the session, which they can ask for once it has started: count by offset.
+  received = msg.payload.offset + Buffer.byteLength(msg.payload.data);
+  if (received >= workerData.size) parentPort.postMessage(received);
+});
+parentPort.on('message', (sessionId) => {
+  watching = sessionId;
+  received = 0;
+  ws.send(JSON.stringify({ type: 'watch', sessionId }));
+});
+`;
 
 const SIZE = Number(process.env.BENCH_PTY_MB ?? 100) * 1024 * 1024;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -67,18 +89,15 @@ export async function benchPtyThroughput(): Promise<void> {
   value(await app.router.dispatch('projects:update', { id: project.id, config: { maxConcurrentAgents: 16 } }));
   const cat = value<AgentProfile>(await app.router.dispatch('profiles:create', { name: 'cat', kind: 'shell', command: '/bin/cat', args: [file] }));
 
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.server.port}/events`, { headers: { authorization: 'Bearer bench-token-0123456789' } });
-  await new Promise((r) => ws.once('open', r));
-  let received = 0;
-  let watching = '';
-  let done: (() => void) | null = null;
-  ws.on('message', (raw) => {
-    const msg = JSON.parse(String(raw)) as { event: string; payload: { sessionId: string; offset: number; data: string } };
-    if (msg.event !== 'sessions:output' || msg.payload.sessionId !== watching) return;
-    // Output reaches only clients watching the session, which they can ask for once it has started: count by offset.
-    received = msg.payload.offset + Buffer.byteLength(msg.payload.data);
-    if (received >= SIZE) done?.();
+  // The client runs on a thread of its own, as a browser would be a process of its own: its parsing
+  // is not the core's, so the stall measured below is the core's alone.
+  const client = new Worker(CLIENT, { eval: true, workerData: { url: `ws://127.0.0.1:${shell.server.port}/events`, token: 'bench-token-0123456789', size: SIZE } });
+  await new Promise<void>((resolve, reject) => {
+    client.once('error', reject);
+    client.once('message', () => resolve());
   });
+  let done: ((bytes: number) => void) | null = null;
+  client.on('message', (bytes: number) => done?.(bytes));
 
   const pitwall: number[] = [];
   const bare: number[] = [];
@@ -86,15 +105,13 @@ export async function benchPtyThroughput(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       bare.push(await bareNodePty(file));
-      received = 0;
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
       const started = performance.now();
-      const finished = new Promise<void>((r) => (done = r));
+      const finished = new Promise<number>((r) => (done = r));
       const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: cat.id }));
-      watching = session.id;
-      ws.send(JSON.stringify({ type: 'watch', sessionId: session.id }));
-      await finished;
+      client.postMessage(session.id);
+      const received = await finished;
       pitwall.push(received / ((performance.now() - started) / 1000));
       delay.disable();
       stalls.push(delay.max / 1e6);
@@ -120,7 +137,7 @@ export async function benchPtyThroughput(): Promise<void> {
     row('pty host RSS, 10 sessions with full scrollback', `${rss?.toFixed(1)} MiB`, `(target < 300)`);
     row('scrollback on disk for those sessions', `${(scrollbackBytes / 1024 / 1024).toFixed(1)} MiB`);
   } finally {
-    ws.close();
+    await client.terminate();
     await app.sessions.shutdownAgents();
     await shell.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
