@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { PitwallDb } from '../../db/client';
 import { agentProfiles } from '../../db/schema';
 import { nextVersion, softDeletion } from '../../db/row-version';
@@ -87,6 +87,13 @@ export class ProfileService {
 
   get(id: string): AgentProfile {
     return this.toProfile(this.row(id));
+  }
+
+  /** Profiles' names by id, removed ones included (a session started with one still names it). */
+  namesOf(ids: readonly string[]): Map<string, string> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    return new Map(this.db.select({ id: agentProfiles.id, name: agentProfiles.name }).from(agentProfiles).where(inArray(agentProfiles.id, unique)).all().map((p) => [p.id, p.name]));
   }
 
   create(input: ProfileInput): AgentProfile {
