@@ -41,7 +41,7 @@ function ZoneForm({ shown }: { shown: string | undefined }) {
         Save
       </button>
       <span id="usage-zone-now" className="small muted">
-        {shown ? `counted in ${shown}` : ''}
+        {shown ? (value.trim() === 'local' ? `this computer's time zone: ${shown}` : `days counted in ${shown}`) : ''}
       </span>
       {message ? (
         <span role={message.ok ? 'status' : 'alert'} className={message.ok ? 'saved small' : 'field-error'}>
