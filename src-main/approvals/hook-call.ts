@@ -23,12 +23,8 @@ export interface HookVerdict {
   reason: string;
 }
 
-/** A hook call as the core sees it. */
-export interface HookCall {
-  /** Unique within one pty host; the core answers with it. */
-  callId: string;
-  sessionId: string;
-  agent: HookAgent;
+/** A CLI's hook request, read into the common model by its dialect (everything but what the host adds). */
+export interface ParsedHookEvent {
   event: HookEvent;
   /** The CLI's own name for the event (`PreToolUse`, …), for the record. */
   eventName: string;
@@ -37,6 +33,14 @@ export interface HookCall {
   /** The CLI's id for the tool call: a re-asked call is matched to its approval by it. */
   toolUseId: string | null;
   toolResponse?: unknown;
+}
+
+/** A hook call as the core sees it: the parsed request and what the pty host adds. */
+export interface HookCall extends ParsedHookEvent {
+  /** Unique within one pty host; the core answers with it. */
+  callId: string;
+  sessionId: string;
+  agent: HookAgent;
   /** Prompts so far in the session when the call came (counted by the host, which sees them all). */
   turn: number;
   receivedAt: number;

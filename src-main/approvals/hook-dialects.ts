@@ -1,14 +1,4 @@
-import type { HookAgent, HookEvent, HookVerdict } from './hook-call';
-
-/** A CLI's hook request, read into the common model (everything but what the host adds). */
-export interface ParsedHookEvent {
-  event: HookEvent;
-  eventName: string;
-  toolName: string | null;
-  toolInput: Record<string, unknown>;
-  toolUseId: string | null;
-  toolResponse?: unknown;
-}
+import type { HookAgent, HookEvent, HookVerdict, ParsedHookEvent } from './hook-call';
 
 /** How one CLI's hooks talk: what its requests mean and how it wants to be answered. */
 export interface HookDialect {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AUTH_HEADER, NONCE_HEADER, SESSION_HEADER, SIGNATURE_HEADER, answerMac, requestMac, sameSecret, type HookAgent, type HookCall, type HookDelivery, type HookVerdict } from '../../approvals/hook-call';
-import { dialectFor, type HookDialect, type ParsedHookEvent } from '../../approvals/hook-dialects';
+import { AUTH_HEADER, NONCE_HEADER, SESSION_HEADER, SIGNATURE_HEADER, answerMac, requestMac, sameSecret, type HookAgent, type HookCall, type HookDelivery, type HookVerdict, type ParsedHookEvent } from '../../approvals/hook-call';
+import { dialectFor, type HookDialect } from '../../approvals/hook-dialects';
 import { writePrivateFile } from '../../private-files';
 
 /** Where a host that exits keeps the recorded calls no core has taken yet (next to its socket, in the same private folder). */
