@@ -573,8 +573,17 @@ export class HistoryQueries {
       )
       .all(params) as (Omit<Row, 'day' | 'agent' | 'project'> & { id: string })[];
     const perSession = [...inside, ...crossing];
+    // Only the sessions with usage in the range, by primary key: a week's report reads a week's sessions.
+    const ids = JSON.stringify([...new Set(perSession.map((r) => r.id))]);
     const info = new Map(
-      (this.sqlite.prepare(`SELECT id, project_id AS project, coalesce(cwd, '') AS cwd, title FROM sessions`).all() as { id: string; project: string | null; cwd: string; title: string | null }[]).map((s) => [s.id, s]),
+      (
+        this.sqlite.prepare(`SELECT id, project_id AS project, coalesce(cwd, '') AS cwd, title FROM sessions WHERE id IN (SELECT value FROM json_each(?))`).all(ids) as {
+          id: string;
+          project: string | null;
+          cwd: string;
+          title: string | null;
+        }[]
+      ).map((s) => [s.id, s]),
     );
     const sessions = new Map<string, Sum>();
     for (const r of perSession) {

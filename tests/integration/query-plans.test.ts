@@ -54,7 +54,6 @@ const WHOLE_TABLE_ON_PURPOSE: { pattern: RegExp; why: string }[] = [
   { pattern: /^SELECT count\(\*\) AS n FROM sessions s WHERE/, why: "History's total: counting the sessions that match reads them (in the history worker, off the core's thread)" },
   { pattern: /^SELECT id FROM sessions WHERE deleted_at IS NULL AND \(.*LIKE @/, why: 'a title or folder search matches inside the text, which no index can serve (history worker)' },
   { pattern: /^SELECT (agent_kind|j\.value) AS key, count\(\*\) AS count FROM sessions/, why: 'filter values are counted over all sessions (history worker)' },
-  { pattern: /^SELECT id, project_id AS project, coalesce\(cwd, ''\) AS cwd, title FROM sessions$/, why: "Usage names each session's project or folder (history worker)" },
   { pattern: /from "verification_runs" where "verification_runs"\."status" = \?$/, why: "the start-up sweep's one look for runs a crash left running" },
 ];
 
