@@ -1,3 +1,5 @@
+import { formatInteger } from './number-format';
+
 /** "3 s", "4 min", "2 h 5 min". */
 export function formatDuration(ms: number | null): string {
   if (ms === null || ms < 0) return '—';
@@ -17,7 +19,7 @@ export function formatTime(epochMs: number | null): string {
   return sameDay ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-/** "1 file", "3 files". */
+/** "1 file", "3 files", "1,234 files": the count with separators and the word in the right number. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${formatInteger(n)} ${n === 1 ? one : many}`;
 }

@@ -35,8 +35,3 @@ export function formatDateTime(epochMs: number | null): string {
   if (d.toDateString() === new Date().toDateString()) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return d.toLocaleString([], { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
-
-/** "1 message", "1,234 messages": a count with separators and the word in the right number. */
-export function countOf(n: number, one: string, many = `${one}s`): string {
-  return `${formatInteger(n)} ${n === 1 ? one : many}`;
-}

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { snippetParts, type SessionSummary, type TranscriptScanProgress } from '../../src-common/domain/transcript';
 import { getClient } from '../api/client';
 import { EmptyState, ErrorBanner, LoadingRows, PageHeader } from '../components/common';
-import { countOf, formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
+import { plural } from '../format';
+import { formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
 import { SessionTimeline } from './session-timeline';
@@ -172,7 +173,7 @@ export function HistoryPage({ openId }: { openId: string | null }) {
                       {AGENT_LABELS[s.agentKind] ?? s.agentKind} · {s.projectName ?? (s.cwd ? shortFolder(s.cwd) : 'no folder')} · {formatDateTime(s.startedAt)}
                     </span>
                     <span className="small muted">
-                      {countOf(s.messageCount, 'message')} · {countOf(s.toolCallCount, 'tool call')}
+                      {plural(s.messageCount, 'message')} · {plural(s.toolCallCount, 'tool call')}
                       {s.tokens.output > 0 ? ` · ${formatCompact(s.tokens.input + s.tokens.cacheRead + s.tokens.cacheWrite)} in / ${formatCompact(s.tokens.output)} out` : ''}
                       {s.cost ? ` · ${formatUsd(s.cost)}` : ''}
                     </span>

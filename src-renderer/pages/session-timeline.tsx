@@ -6,7 +6,8 @@ import { Markdown } from '../components/markdown';
 import { VirtualList, type ScrollRequest } from '../components/virtual-list';
 import { navigate } from '../hooks/use-route';
 import { useResource } from '../hooks/use-resource';
-import { countOf, formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
+import { plural } from '../format';
+import { formatCompact, formatDateTime, formatInteger, formatUsd } from '../number-format';
 
 /** 12345 -> "12.3K". */
 export function formatTokens(n: number): string {
@@ -233,7 +234,7 @@ export function SessionTimeline({ sessionId, focus = null, highlight = [] }: { s
           ) : null}
         </p>
         <p className="small" data-testid="session-tokens">
-          {countOf(session.messageCount, 'message')} · {countOf(session.toolCallCount, 'tool call')} · {tokenLine(session.tokens)}
+          {plural(session.messageCount, 'message')} · {plural(session.toolCallCount, 'tool call')} · {tokenLine(session.tokens)}
           {session.cost ? ` · ${formatUsd(session.cost)}` : ''}
         </p>
         <div className="timeline-tools row wrap">
