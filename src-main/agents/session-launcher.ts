@@ -88,7 +88,9 @@ export class SessionLauncher {
       this.screenPrompts.watch(row.id, adapter.screenPrompts);
       this.stopRequested.delete(row.id);
       const args = [...plan.args, ...delivery.extraArgs];
-      const command = delivery.stdin ? withStdin(file, args, { ...env, ...plan.env }, delivery.stdin) : { file, args, env: { ...env, ...plan.env } };
+      const agentEnv = { ...env, ...plan.env };
+      for (const name of plan.unsetEnv ?? []) delete agentEnv[name];
+      const command = delivery.stdin ? withStdin(file, args, agentEnv, delivery.stdin) : { file, args, env: agentEnv };
       await this.host.spawn({ sessionId: row.id, ...command, cwd: row.cwd ?? '/', cols, rows, name: 'xterm-256color', ...(hook ? { hook } : {}) });
       row = this.records.update(this.records.row(row.id), {
         // A stop asked for while it was starting stays visible.

@@ -45,8 +45,9 @@ const shell = (command: string): ScriptedGeminiAnswer => ({ functionCall: { name
 async function startGemini(script: ScriptedGeminiAnswer[], rules: { effect: 'allow' | 'deny'; toolName: string; pattern: string }[] = [], prompt = 'Do the two things') {
   api = await startScriptedGeminiApi(script);
   const env = geminiProfileEnv(tempDir('pitwall-gemini-home-'), api.url);
-  // Pitwall watches the chat files of the HOME it runs with: the agent's private one here.
-  app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, ...env });
+  // Pitwall watches the chat files of the HOME it runs with: the agent's private one here. It may
+  // itself run where CI=true (as on a CI machine), which must not make Gemini headless.
+  app = makeTestApp(tempDir('pitwall-data-'), { ...process.env, ...env, CI: 'true' });
   await app.ready;
   const repo = makeRepo('gemini-gate-repo');
   const project = value<Project>(await app.router.dispatch('projects:add', { path: repo }));

@@ -102,6 +102,8 @@ describe('agent adapters', () => {
     expect(first.agentSessionId).toBe('0190a0a0-0000-7000-8000-000000000001');
     expect(first.env.GEMINI_CLI_TRUST_WORKSPACE).toBe('true');
     expect(first.args[first.args.indexOf('--approval-mode') + 1]).toBe('default');
+    // CI=true in Pitwall's environment would make Gemini headless: a resume would exit.
+    expect(first.unsetEnv).toEqual(expect.arrayContaining(['CI', 'GITHUB_ACTIONS']));
     const again = geminiAdapter.plan(context({ profile: profile('gemini'), resumeAgentSessionId: 'g-1' }));
     expect(again.args.slice(0, 2)).toEqual(['--resume', 'g-1']);
     const hooked = geminiAdapter.plan(context({ profile: profile('gemini'), hooks: { ...hooks, transport: 'command' } }));

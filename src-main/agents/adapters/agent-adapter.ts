@@ -51,6 +51,8 @@ export interface LaunchPlan {
    * the target, and whether it is a folder to create (0700) when missing.
    */
   links?: Record<string, { target: string; folder?: boolean }>;
+  /** Variables taken out of the agent's environment (ones that would change how its CLI runs). */
+  unsetEnv?: readonly string[];
 }
 
 /** Knows one agent CLI's flags: how to start, resume, pick a model, and pass a first prompt. */

@@ -74,6 +74,9 @@ function approvalMode(mode: PermissionMode, hooked: boolean): string {
   return hooked ? 'yolo' : 'default';
 }
 
+/** Variables that make Gemini CLI headless when "true". */
+const HEADLESS_SWITCHES = ['CI', 'GITHUB_ACTIONS'] as const;
+
 /**
  * Gemini CLI: `-m` for the model, `--prompt-interactive` runs the prompt and stays interactive. It
  * takes a value, and yargs reads a separate value that starts with `-` as another option; in the
@@ -83,6 +86,10 @@ function approvalMode(mode: PermissionMode, hooked: boolean): string {
  * restart resumes exactly it with `--resume <id>`. The worktree is trusted for the run
  * (`GEMINI_CLI_TRUST_WORKSPACE`), so no trust dialog stalls a task started from the board. With
  * approvals on, it runs with its own Gemini home of the run that adds Pitwall's hooks.
+ *
+ * Gemini turns headless when `CI` or `GITHUB_ACTIONS` is "true" (a resume without a prompt then
+ * exits with "No input provided via stdin"); Pitwall runs it in a terminal the user types into, so
+ * neither reaches it from Pitwall's own environment.
  */
 export const geminiAdapter: AgentAdapter = {
   kind: 'gemini',
@@ -98,9 +105,10 @@ export const geminiAdapter: AgentAdapter = {
     if (profile.model) args.push('-m', profile.model);
     if (prompt) args.push(`--prompt-interactive=${prompt}`);
     const env: Record<string, string> = { GEMINI_CLI_TRUST_WORKSPACE: 'true' };
-    if (!context.hooks) return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null };
+    const unsetEnv = HEADLESS_SWITCHES;
+    if (!context.hooks) return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null, unsetEnv };
     const { home, files, links } = geminiHome(context, context.hooks);
     env.GEMINI_CLI_HOME = home;
-    return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null, files, links };
+    return { args, env, agentSessionId, transcriptPath: null, typedPrompt: null, files, links, unsetEnv };
   },
 };
