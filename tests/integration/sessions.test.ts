@@ -125,6 +125,29 @@ describe('sessions', () => {
     await waitUntilGone(pids);
   });
 
+  it('stop a session whose agent ends on SIGTERM but leaves children that ignore it, and a daemon it started, with none of them left', async () => {
+    const app = newApp();
+    // The agent's shell dies on SIGTERM; its child and that one's sleep ignore SIGTERM and the
+    // SIGHUP of the closing terminal, and are orphaned when it dies. The daemon left the tree
+    // (double fork, its own session) before the stop; only Linux can find it (by its environment).
+    const ignoring = `trap "" TERM HUP`;
+    const daemon = process.platform === 'linux' ? `(setsid sh -c '${ignoring}; exec sleep 61' & echo "daemon $!"); ` : '';
+    const script = `sh -c '${ignoring}; sleep 60 & echo "sleeper $!"; wait' & echo "inner $!"; ${daemon}echo "outer $$"; wait`;
+    const { project, profile } = await setup(app, '/bin/sh', ['-c', script]);
+    let id: string | undefined;
+    const text = output(app, () => id);
+    id = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id })).id;
+    const names = ['outer', 'inner', 'sleeper', ...(daemon ? ['daemon'] : [])];
+    const pids = await until(() => {
+      const found = names.map((name) => Number(new RegExp(`${name} (\\d+)`).exec(text())?.[1] ?? 0));
+      return found.every((pid) => pid > 0) ? found : null;
+    }, 'the pids');
+    expect(pids.map(processState)).toEqual(names.map(() => 'alive'));
+    const stopped = value<Session>(await app.router.dispatch('sessions:stop', { sessionId: id }));
+    expect(stopped.status).toBe('stopped');
+    await waitUntilGone(pids);
+  });
+
   it('start in a new worktree on its own branch', async () => {
     const app = newApp();
     const { project, profile } = await setup(app, '/bin/sh', ['-c', 'git branch --show-current; pwd']);
@@ -179,6 +202,23 @@ describe('sessions', () => {
     await until(async () => (await statusOf(app, session.id)).status === 'exited', 'second run');
     const scrollback = value<{ data: string }>(await app.router.dispatch('sessions:scrollback', { sessionId: session.id }));
     expect(scrollback.data.match(/run-at-\d+/g)?.length).toBe(2);
+  });
+
+  it('restart a stopped session at once, and the stop of the first run leaves the second run alone', async () => {
+    const app = newApp();
+    // A child that outlives SIGTERM keeps the first run's SIGKILL pending while the second run starts.
+    const { project, profile } = await setup(app, '/bin/sh', ['-c', `sh -c 'trap "" TERM HUP; sleep 60' & echo "run $$"; sleep 60`]);
+    const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id }));
+    const runs = async () => [...value<{ data: string }>(await app.router.dispatch('sessions:scrollback', { sessionId: session.id })).data.matchAll(/run (\d+)/g)].map((m) => Number(m[1]));
+    const [first] = await until(async () => ((await runs()).length === 1 ? runs() : null), 'the first run');
+    value(await app.router.dispatch('sessions:stop', { sessionId: session.id }));
+    value(await app.router.dispatch('sessions:restart', { sessionId: session.id }));
+    const second = await until(async () => (await runs())[1] ?? null, 'the second run');
+    // Past the stop's grace period (500 ms here), the second run still runs; the first is gone.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(processState(second)).toBe('alive');
+    expect((await statusOf(app, session.id)).status).toBe('running');
+    await waitUntilGone([first!]);
   });
 });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { IPty } from 'node-pty';
 import { formatZodError } from '../../../src-common/format-zod-error';
-import { signalTree } from './kill-tree';
+import { RunKill } from './kill-tree';
 import { HookGateway, keptCallsFile, type CoreLink } from './hook-gateway';
 import { OutputBatcher } from './output-batcher';
 import { FrameDecoder, encodeFrame, hostRequestSchema, type HelloReply, type HostMessage, type HostRequest, type HostSession, type SpawnSpec } from './protocol';
@@ -22,7 +22,8 @@ interface Session {
   scrollback: ScrollbackFile;
   batcher: OutputBatcher;
   lastDataAt: number;
-  killTimer: NodeJS.Timeout | null;
+  /** What every process of the run carries in its environment (`PITWALL_SESSION_ID=<id>`), when it does. */
+  tag: string | null;
   /**
    * Why the pty is not being read: `core` (a client of the core fell behind) and each connection whose
    * socket buffer is full. While any holds, the agent blocks on its writes: nothing is dropped.
@@ -74,6 +75,9 @@ function drainBeforeDestroy(pty: IPty, lastDataAt: () => number, paused: () => b
  */
 export class PtyHostServer {
   private readonly sessions = new Map<string, Session>();
+  /** Stops under way, by session: each SIGKILLs what is left of its run when its grace period ends. */
+  private readonly kills = new Map<string, RunKill>();
+  private closing = false;
   private readonly clients = new Set<net.Socket>();
   private readonly cores = new Map<net.Socket, CoreLink>();
   /** The hold each connection's `flow` requests put on sessions (lifted when the connection goes). */
@@ -205,6 +209,8 @@ export class PtyHostServer {
 
   private spawn(spec: SpawnSpec): HostSession {
     if (this.sessions.get(spec.sessionId)?.info.running) throw new Error(`session ${spec.sessionId} is already running`);
+    // What the previous run left is killed now: its SIGKILL must not find the next run's processes (they carry the same tag).
+    this.kills.get(spec.sessionId)?.finish();
     this.sessions.get(spec.sessionId)?.scrollback.close();
     if (spec.hook) this.hooks.register(spec.sessionId, spec.hook);
     else this.hooks.unregister(spec.sessionId);
@@ -227,7 +233,7 @@ export class PtyHostServer {
       pty,
       scrollback,
       lastDataAt: Date.now(),
-      killTimer: null,
+      tag: spec.env.PITWALL_SESSION_ID ? `PITWALL_SESSION_ID=${spec.env.PITWALL_SESSION_ID}` : null,
       holds: new Set(),
       batcher: new OutputBatcher((data) => {
         session.scrollback.append(data);
@@ -244,7 +250,6 @@ export class PtyHostServer {
     pty.onExit(({ exitCode, signal }) => {
       // node-pty reports exit after its read socket closed (held open above until drained).
       session.batcher.flush();
-      if (session.killTimer) clearTimeout(session.killTimer);
       info.running = false;
       info.exitCode = exitCode;
       info.signal = signal ?? null;
@@ -279,14 +284,23 @@ export class PtyHostServer {
     return { pid: process.pid, hookUrl: this.hooks.url(), calls: replay.calls, lost: replay.lost };
   }
 
-  /** SIGTERM to the whole tree, then SIGKILL after `graceMs` if anything is left. */
+  /** SIGTERM to the whole run, then SIGKILL after `graceMs` to whatever of it is left, even once the agent has exited. */
   private kill(sessionId: string, graceMs: number): void {
     const s = this.get(sessionId);
     if (!s.info.running) return;
-    signalTree(s.pty.pid, 'SIGTERM');
-    s.killTimer ??= setTimeout(() => {
-      if (s.info.running) signalTree(s.pty.pid, 'SIGKILL');
-    }, graceMs);
+    this.killOf(sessionId, s).start(graceMs);
+  }
+
+  private killOf(sessionId: string, s: Session): RunKill {
+    let kill = this.kills.get(sessionId);
+    if (!kill) {
+      kill = new RunKill(s.pty.pid, s.tag, () => {
+        this.kills.delete(sessionId);
+        this.armIdleTimer();
+      });
+      this.kills.set(sessionId, kill);
+    }
+    return kill;
   }
 
   private get(sessionId: string): Session {
@@ -344,18 +358,22 @@ export class PtyHostServer {
   private armIdleTimer(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    const busy = this.clients.size > 0 || [...this.sessions.values()].some((s) => s.info.running);
+    if (this.closing) return;
+    const busy = this.clients.size > 0 || this.kills.size > 0 || [...this.sessions.values()].some((s) => s.info.running);
     if (busy) return;
     this.idleTimer = setTimeout(() => this.onIdleExit(), this.idleMs);
     this.idleTimer.unref();
   }
 
   async close(): Promise<void> {
-    for (const s of this.sessions.values()) {
-      if (s.info.running) signalTree(s.pty.pid, 'SIGKILL');
+    this.closing = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    for (const [sessionId, s] of this.sessions) {
+      if (s.info.running) this.killOf(sessionId, s);
       s.batcher.dispose();
       s.scrollback.close();
     }
+    for (const kill of [...this.kills.values()]) kill.finish();
     for (const client of this.clients) client.destroy();
     try {
       if (process.platform !== 'win32') this.hooks.saveKept(keptCallsFile(this.socketPath));
