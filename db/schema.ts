@@ -383,6 +383,15 @@ export const sessionUsage = sqliteTable(
   (t) => [uniqueIndex('session_usage_key').on(t.sessionId, t.model)],
 );
 
+/**
+ * Sessions whose totals wait to be counted again: while a first scan defers the per-row totals
+ * triggers (migration session_totals_catch_up), every row written marks its session here instead.
+ * Local only.
+ */
+export const sessionTotalsPending = sqliteTable('session_totals_pending', {
+  sessionId: text('session_id').primaryKey(),
+});
+
 /** Facts about the transcript store itself (the zone the usage rollup was built in), owned by the transcript service. */
 export const transcriptState = sqliteTable('transcript_state', {
   key: text('key').primaryKey(),

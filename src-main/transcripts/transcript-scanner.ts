@@ -11,13 +11,13 @@ export interface ScanProgress {
   done: boolean;
 }
 
-/** Rows of about this much input are indexed for search together while a scan runs. */
+/** Rows of about this much input are indexed for search (and their sessions' totals counted) together while a scan runs. */
 const SEARCH_INDEX_EVERY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads every transcript file under the roots, newest first (what a person looks at first is there
- * first). Files already read and unchanged cost one stat. Rows are indexed for search in bulk, every
- * {@link SEARCH_INDEX_EVERY_BYTES} of input and at the end (also when stopped).
+ * first). Files already read and unchanged cost one stat. Rows are indexed for search and their
+ * sessions' totals counted in bulk, every {@link SEARCH_INDEX_EVERY_BYTES} of input and at the end (also when stopped).
  */
 export async function scanTranscripts(
   roots: TranscriptRoot[],
@@ -43,7 +43,7 @@ export async function scanTranscripts(
       unindexed += result.bytes;
       if (unindexed >= SEARCH_INDEX_EVERY_BYTES) {
         unindexed = 0;
-        store.indexForSearch(true);
+        store.catchUp(true);
       }
       onFile(result);
       const now = Date.now();

@@ -220,11 +220,11 @@ export class TranscriptService implements Disposable {
       if (this.scan !== scan) return;
       this.scan = null;
       if (error && !progress.done) report({ ...progress, done: true, error: error.message });
-      // A scan that died (or was stopped) before indexing its rows for search leaves them to this one.
+      // A scan that died (or was stopped) before indexing its rows for search and counting its sessions' totals leaves them to this one.
       try {
-        this.store.indexForSearch();
+        this.store.catchUp();
       } catch (indexError) {
-        console.error('[transcripts] indexing scanned rows for search failed', indexError);
+        console.error('[transcripts] indexing scanned rows for search or counting their totals failed', indexError);
       }
       for (const [file, source] of this.deferred) this.schedule(file, source);
       this.deferred.clear();

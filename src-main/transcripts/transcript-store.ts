@@ -125,6 +125,34 @@ const SEARCH_INDEXES = [
   },
 ] as const;
 
+/**
+ * While this key is in transcript_state the session totals triggers count nothing and mark the
+ * sessions they would have counted in session_totals_pending, for {@link TranscriptStore.countTotals}
+ * (migration 0015).
+ */
+const TOTALS_KEY = 'session_totals_deferred';
+const PENDING_SESSIONS = `SELECT session_id FROM session_totals_pending`;
+/**
+ * Counts the marked sessions' totals again from their rows, as the triggers of migration 0013 keep
+ * them: a session's or model's row stays (at zero) when its rows are gone, and usage days only widen.
+ */
+const COUNT_PENDING_TOTALS = [
+  `UPDATE session_counts SET messages = 0, tool_calls = 0 WHERE session_id IN (${PENDING_SESSIONS})`,
+  `INSERT INTO session_counts (session_id, messages) SELECT session_id, count(*) FROM messages WHERE session_id IN (${PENDING_SESSIONS}) GROUP BY session_id
+    ON CONFLICT(session_id) DO UPDATE SET messages = excluded.messages`,
+  // A call is counted once however many rows (called, answered) share its id; a row with no id counts alone.
+  `INSERT INTO session_counts (session_id, tool_calls) SELECT session_id, count(DISTINCT external_id) + sum(external_id IS NULL) FROM tool_calls
+    WHERE session_id IN (${PENDING_SESSIONS}) GROUP BY session_id ON CONFLICT(session_id) DO UPDATE SET tool_calls = excluded.tool_calls`,
+  `UPDATE session_usage SET input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_write_tokens = 0, responses = 0 WHERE session_id IN (${PENDING_SESSIONS})`,
+  `INSERT INTO session_usage (session_id, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses, first_day, last_day)
+    SELECT session_id, model, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), count(*), min(day), max(day)
+    FROM usage_records WHERE session_id IN (${PENDING_SESSIONS}) GROUP BY session_id, model
+    ON CONFLICT(session_id, model) DO UPDATE SET input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+      cache_write_tokens = excluded.cache_write_tokens, responses = excluded.responses,
+      first_day = min(coalesce(first_day, excluded.first_day), excluded.first_day), last_day = max(coalesce(last_day, excluded.last_day), excluded.last_day)`,
+  `DELETE FROM session_totals_pending`,
+];
+
 /** Page cache of a connection writing in bulk (KiB, as SQLite's negative cache_size counts). */
 const BULK_CACHE_KIB = 64 * 1024;
 /** WAL pages between checkpoints while writing in bulk (SQLite's default is 1000). */
@@ -253,8 +281,9 @@ export class TranscriptStore {
 
   /**
    * Makes this connection fit for writing a whole history (a first scan): a larger page cache, fewer
-   * WAL checkpoints, and search indexing of new rows deferred to {@link indexForSearch}, which indexes
-   * them together (one large segment instead of one per transaction). {@link endBulk} undoes it all.
+   * WAL checkpoints, search indexing of new rows deferred to {@link indexForSearch}, which indexes
+   * them together (one large segment instead of one per transaction), and session totals deferred to
+   * {@link countTotals}. {@link endBulk} undoes it all.
    */
   beginBulk(): void {
     this.bulkPragmas ??= { cache: this.sqlite.pragma('cache_size', { simple: true }) as number, checkpoint: this.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number };
@@ -267,7 +296,28 @@ export class TranscriptStore {
           .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
           .run(key, table, key);
       }
+      this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, '')`).run(TOTALS_KEY);
     })();
+  }
+
+  /**
+   * Counts again the totals of the sessions whose rows changed since session totals were deferred, in
+   * one transaction; with `keepDeferring` they stay deferred. Answers how many sessions it counted.
+   */
+  countTotals(keepDeferring = false): number {
+    return this.sqlite.transaction(() => {
+      if (!this.stmts.state.get(TOTALS_KEY)) return 0;
+      const sessions = (this.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n;
+      if (sessions > 0) for (const sql of COUNT_PENDING_TOTALS) this.sqlite.prepare(sql).run();
+      if (!keepDeferring) this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
+      return sessions;
+    })();
+  }
+
+  /** Does the work deferred while writing in bulk so far: search indexing and session totals (see {@link beginBulk}). */
+  catchUp(keepDeferring = false): void {
+    this.indexForSearch(keepDeferring);
+    this.countTotals(keepDeferring);
   }
 
   /**
@@ -288,9 +338,9 @@ export class TranscriptStore {
     })();
   }
 
-  /** Indexes what waits for search and puts the connection back as it was before {@link beginBulk}. */
+  /** Does what waits (search indexing, session totals) and puts the connection back as it was before {@link beginBulk}. */
   endBulk(): void {
-    this.indexForSearch();
+    this.catchUp();
     if (!this.bulkPragmas) return;
     this.sqlite.pragma(`cache_size = ${this.bulkPragmas.cache}`);
     this.sqlite.pragma(`wal_autocheckpoint = ${this.bulkPragmas.checkpoint}`);

@@ -345,4 +345,50 @@ describe('transcript migrations', () => {
     sqlite.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`);
     upgraded.close();
   });
+
+  it('0015 keeps counting session totals row by row, and while a scan defers them, counts nothing and marks every session whose rows changed', () => {
+    const { file, handle } = migratedTo('0014_search_index_catch_up');
+    handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
+    handle.sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'hi', 1)`).run();
+    handle.close();
+    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0015_session_totals_catch_up') + 1) });
+    const db = upgraded.sqlite;
+    db.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s2', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
+    db.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s3', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
+    const counts = () => db.prepare(`SELECT session_id, messages, tool_calls FROM session_counts ORDER BY session_id`).all();
+    const tokens = () => db.prepare(`SELECT session_id, model, input_tokens, responses FROM session_usage ORDER BY session_id, model`).all();
+    const pending = () => (db.prepare(`SELECT session_id FROM session_totals_pending ORDER BY session_id`).all() as { session_id: string }[]).map((r) => r.session_id);
+    const tool = db.prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, status) VALUES (?, 1, 1, ?, ?, 'Read', ?)`);
+    const usage = db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES (?, ?, '2026-01-01', 'claude-code', 'opus', '', ?)`);
+    tool.run('t1', 's1', 'toolu_1', 'called');
+    tool.run('t2', 's1', 'toolu_1', 'succeeded');
+    usage.run('claude:a', 's1', 10);
+    expect(counts()).toEqual([{ session_id: 's1', messages: 1, tool_calls: 1 }]);
+    expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 10, responses: 1 }]);
+    expect(pending()).toEqual([]);
+
+    // Deferred (as a scan does): the totals stand still, and each changed session is marked once.
+    db.exec(`INSERT INTO transcript_state (key, value) VALUES ('session_totals_deferred', '')`);
+    db.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m2', 1, 1, 's2', 'user', 'yo', 1)`).run();
+    db.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m3', 1, 1, 's2', 'user', 'yo again', 2)`).run();
+    tool.run('t3', 's2', 'toolu_2', 'called');
+    db.prepare(`DELETE FROM tool_calls WHERE id = 't2'`).run();
+    // A response that moves to another session marks both.
+    db.prepare(`UPDATE usage_records SET session_id = 's3', input_tokens = 12 WHERE key = 'claude:a'`).run();
+    usage.run('claude:b', 's2', 5);
+    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES ('claude:b', 's2', '2026-01-01', 'claude-code', 'opus', '', 7)
+      ON CONFLICT(key) DO UPDATE SET input_tokens = excluded.input_tokens`).run();
+    expect(counts()).toEqual([{ session_id: 's1', messages: 1, tool_calls: 1 }]);
+    expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 10, responses: 1 }]);
+    expect(pending()).toEqual(['s1', 's2', 's3']);
+
+    db.prepare(`DELETE FROM transcript_state WHERE key = 'session_totals_deferred'`).run();
+    db.prepare(`DELETE FROM session_totals_pending`).run();
+    db.prepare(`DELETE FROM messages WHERE id = 'm1'`).run();
+    usage.run('claude:c', 's1', 3);
+    expect(counts()).toEqual([{ session_id: 's1', messages: 0, tool_calls: 1 }]);
+    expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 13, responses: 2 }]);
+    expect(pending()).toEqual([]);
+    upgraded.close();
+  });
 });

@@ -59,6 +59,9 @@ function contents(db: DatabaseHandle): Record<string, unknown> {
     tools: all(`SELECT s.external_id AS session, t.external_id, t.name, t.input, t.output_summary, t.status FROM tool_calls t JOIN sessions s ON s.id = t.session_id ORDER BY 1, 2, 6`),
     usage: all(`SELECT key, day, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens FROM usage_records ORDER BY key`),
     daily: all(`SELECT * FROM usage_daily ORDER BY day, model, project_key`),
+    counts: all(`SELECT s.external_id AS session, c.messages, c.tool_calls FROM session_counts c JOIN sessions s ON s.id = c.session_id ORDER BY 1`),
+    totals: all(`SELECT s.external_id AS session, u.model, u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.responses, u.first_day, u.last_day
+      FROM session_usage u JOIN sessions s ON s.id = u.session_id ORDER BY 1, 2`),
     searchMessages: all(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'heliotrope'`),
     searchTools: all(`SELECT count(*) AS n FROM tool_calls_fts WHERE tool_calls_fts MATCH 'saffron*'`),
   };
@@ -92,7 +95,7 @@ function killMidScan(dbFile: string, projectsDir: string, after: number): Promis
 }
 
 describe('a first scan killed midway', () => {
-  it('leaves a database the next scan finishes: the same rows as one uninterrupted scan, no duplicates, search complete and sound', async () => {
+  it('leaves a database the next scan finishes: the same rows as one uninterrupted scan, no duplicates, search complete and sound, totals counted', async () => {
     const home = tempDir('pitwall-crash-home-');
     const projectsDir = path.join(home, '.claude', 'projects');
     writeHistory(projectsDir);
@@ -108,6 +111,9 @@ describe('a first scan killed midway', () => {
     expect(cursors).toBeLessThan(FILES);
     // Rows of the files read so far wait, unindexed, for the scan's bulk indexing.
     expect(crashed.db.sqlite.prepare(`SELECT key FROM transcript_state WHERE key LIKE 'fts_%' ORDER BY key`).all()).toEqual([{ key: 'fts_messages_after' }, { key: 'fts_tool_calls_after' }]);
+    // And their sessions wait to have their totals counted.
+    expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM transcript_state WHERE key = 'session_totals_deferred'`).get()).toEqual({ n: 1 });
+    expect((crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n).toBeGreaterThan(0);
     searchIndexIsSound(crashed.db);
 
     // The next start's scan (the app runs it in its worker; the same function here).
@@ -117,13 +123,18 @@ describe('a first scan killed midway', () => {
     const clean = openDb(path.join(tempDir('pitwall-clean-data-'), 'pitwall.db'));
     await scanTranscripts(roots, clean.ingester, () => {});
 
-    expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM transcript_state WHERE key LIKE 'fts_%'`).get()).toEqual({ n: 0 });
+    expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM transcript_state WHERE key LIKE 'fts_%' OR key = 'session_totals_deferred'`).get()).toEqual({ n: 0 });
+    expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get()).toEqual({ n: 0 });
     searchIndexIsSound(crashed.db);
     const expected = contents(clean.db);
     expect((expected.messages as unknown[]).length).toBe(FILES * TURNS * 2);
     expect((expected.tools as unknown[]).length).toBeGreaterThanOrEqual(FILES * TURNS);
     expect((expected.usage as unknown[]).length).toBe(FILES * TURNS * 2);
     expect(expected.searchMessages).toEqual([{ n: FILES * TURNS * 2 }]);
+    // Every session's totals, counted at the end of the scan: a question and an answer, a tool call and two responses per turn.
+    expect(expected.counts).toHaveLength(FILES);
+    expect(new Set((expected.counts as { messages: number; tool_calls: number }[]).map((c) => `${c.messages} ${c.tool_calls}`))).toEqual(new Set([`${TURNS * 2} ${TURNS}`]));
+    expect((expected.totals as { responses: number }[]).map((t) => t.responses)).toEqual(Array.from({ length: FILES }, () => TURNS * 2));
     expect(contents(crashed.db)).toEqual(expected);
   }, 120_000);
 });
