@@ -3,7 +3,7 @@ import nodePath from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { newId } from '../../src-common/ids';
 import { isMainTranscript } from './main-file';
-import { normalizeModel, type IngestProblem, type ParseOutput, type ParsedUsage, type TranscriptSourceId } from './parsed';
+import { normalizeModel, type IngestProblem, type ParseOutput, type ParsedToolEvent, type ParsedUsage, type TranscriptSourceId } from './parsed';
 import { folderLister, projectIn, type ProjectFolder, type ProjectResolver } from './project-resolver';
 import { dayFunction, effectiveZone } from './usage-days';
 
@@ -216,11 +216,15 @@ export class TranscriptStore {
       deleteMessage: s(`DELETE FROM messages WHERE session_id = ? AND external_id = ?`),
       insertMessage: s(`INSERT OR IGNORE INTO messages (id, created_at, updated_at, session_id, role, text, sequence, timestamp, external_id, model, kind, usage_key)
         VALUES (@id, @now, @now, @sessionId, @role, @text, @sequence, @timestamp, @key, @model, @kind, @usageKey)`),
-      toolExists: s(`SELECT 1 FROM tool_calls WHERE session_id = ? AND external_id = ? AND status = ? LIMIT 1`),
-      toolFirst: s(`SELECT name FROM tool_calls WHERE session_id = ? AND external_id = ? AND status = 'called' LIMIT 1`),
+      // The rows already there of a batch's tool calls, in one statement per batch rather than two per event.
+      // CROSS JOIN keeps the keys outside: SQLite would otherwise read every tool row of the session.
+      knownTools: s(`SELECT t.external_id AS key, t.status, t.name FROM json_each(@keys) j CROSS JOIN tool_calls t
+        WHERE t.session_id = @sessionId AND t.external_id = j.value ORDER BY t.seq`),
       insertTool: s(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, external_id, name, input, output_summary, status, decided_by, turn)
         VALUES (@id, @at, @now, @sessionId, @key, @name, @input, @output, @status, 'transcript', @sequence)`),
-      usage: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain FROM usage_records WHERE key = ?`),
+      // The records already there of a batch's responses, in one statement per batch rather than one per sighting.
+      usageOf: s(`SELECT key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain
+        FROM usage_records WHERE key IN (SELECT value FROM json_each(?))`),
       saveUsage: s(`INSERT INTO usage_records (key, session_id, day, at, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, sidechain)
         VALUES (@key, @session_id, @day, @at, @agent_kind, @model, @project_key, @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @sidechain)
         ON CONFLICT(key) DO UPDATE SET session_id = excluded.session_id, day = excluded.day, at = excluded.at, agent_kind = excluded.agent_kind, model = excluded.model,
@@ -439,14 +443,21 @@ export class TranscriptStore {
         this.stmts.insertMessage.run({ id: newId(), now, sessionId, role: m.role, text: m.text, sequence: m.sequence, timestamp: m.timestamp, key: m.key, model: m.model === null ? null : normalizeModel(m.model), kind: m.kind, usageKey: m.usageKey });
       }
       if (batch.prune) this.prune(batch, sessionId);
+      const tools = this.knownTools(sessionId, output.toolEvents);
       for (const t of output.toolEvents) {
-        if (this.stmts.toolExists.get(sessionId, t.key, t.status)) continue;
-        const name = t.name ?? (this.stmts.toolFirst.get(sessionId, t.key) as { name: string } | undefined)?.name ?? 'tool';
+        // A step of a call is written once; a result names its call by the name of the call's first row.
+        const known = tools.get(t.key)!;
+        if (known.statuses.has(t.status)) continue;
+        const name = t.name ?? known.name ?? 'tool';
         // An ingested call is dated by its line, so the timeline can place it among the messages.
         this.stmts.insertTool.run({ id: newId(), now, at: t.timestamp ?? now, sessionId, key: t.key, name, input: t.input ?? '{}', output: t.output, status: t.status, sequence: t.sequence });
+        known.statuses.add(t.status);
+        if (t.status === 'called') known.name ??= name;
       }
       const daily = new Map<string, DailyChange>();
-      for (const u of output.usage) this.usage(u, session, batch.agentKind, daily);
+      const sightings = this.foldUsage(output.usage, session, batch.agentKind);
+      const records = this.usageRecords([...sightings.keys()]);
+      for (const { merge, row } of sightings.values()) this.usage(merge, row, records.get(row.key), session, daily);
       this.flushDaily(daily);
     }
     this.saveCursor(batch.cursor, sessionId, output.problems, batch.restart === true);
@@ -605,9 +616,42 @@ export class TranscriptStore {
     return (externalId ?? '') < other;
   }
 
-  private usage(u: ParsedUsage, session: SessionRow, agentKind: string, daily: Map<string, DailyChange>): void {
-    const old = this.stmts.usage.get(u.key) as UsageRow | undefined;
-    const next: UsageRow = {
+  /** The statuses and the name (its first `called` row's) of each of the events' calls as the session has them. */
+  private knownTools(sessionId: string, events: ParsedToolEvent[]): Map<string, { statuses: Set<string>; name: string | null }> {
+    const known = new Map<string, { statuses: Set<string>; name: string | null }>();
+    if (events.length === 0) return known;
+    for (const t of events) if (!known.has(t.key)) known.set(t.key, { statuses: new Set(), name: null });
+    for (const row of this.stmts.knownTools.all({ sessionId, keys: JSON.stringify([...known.keys()]) }) as { key: string; status: string; name: string }[]) {
+      const call = known.get(row.key)!;
+      call.statuses.add(row.status);
+      if (row.status === 'called') call.name ??= row.name;
+    }
+    return known;
+  }
+
+  /**
+   * A batch's sightings of each response folded into the one that counts. {@link wins} compares two
+   * sightings, never their order, so folding first and then comparing with the record ends where
+   * writing every sighting in turn would, with one read and at most one write per response.
+   */
+  private foldUsage(usage: ParsedUsage[], session: SessionRow, agentKind: string): Map<string, { merge: ParsedUsage['merge']; row: UsageRow }> {
+    const folded = new Map<string, { merge: ParsedUsage['merge']; row: UsageRow }>();
+    for (const u of usage) {
+      const row = this.usageRow(u, session, agentKind);
+      const seen = folded.get(u.key);
+      if (!seen || this.wins(u.merge, row, seen.row, session.external_id)) folded.set(u.key, { merge: u.merge, row });
+    }
+    return folded;
+  }
+
+  /** The usage records of these keys that are already there. */
+  private usageRecords(keys: string[]): Map<string, UsageRow> {
+    if (keys.length === 0) return new Map();
+    return new Map((this.stmts.usageOf.all(JSON.stringify(keys)) as UsageRow[]).map((r) => [r.key, r]));
+  }
+
+  private usageRow(u: ParsedUsage, session: SessionRow, agentKind: string): UsageRow {
+    return {
       key: u.key,
       session_id: session.id,
       day: this.day(u.timestamp),
@@ -621,8 +665,11 @@ export class TranscriptStore {
       cache_write_tokens: u.cacheWrite,
       sidechain: u.sidechain ? 1 : 0,
     };
+  }
+
+  private usage(merge: ParsedUsage['merge'], next: UsageRow, old: UsageRow | undefined, session: SessionRow, daily: Map<string, DailyChange>): void {
     if (old) {
-      if (!this.wins(u.merge, next, old, session.external_id)) return;
+      if (!this.wins(merge, next, old, session.external_id)) return;
       const same = (['session_id', 'day', 'at', 'model', 'project_key', 'sidechain', ...TOKEN_COLUMNS] as const).every((k) => old[k] === next[k]);
       if (same) return;
     }

@@ -69,7 +69,26 @@ function snapshot(db: DatabaseHandle, root: string): unknown {
     sessions: sessions.map((s) => ({ ...s, models: (JSON.parse(s.models) as string[]).sort(), transcript_path: path.relative(root, s.transcript_path) })),
     daily: db.sqlite.prepare(`SELECT day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses FROM usage_daily ORDER BY day, agent_kind, model`).all(),
     messageTexts: db.sqlite.prepare(`SELECT count(*) AS n, count(DISTINCT session_id || external_id) AS keys FROM messages`).get(),
+    // The totals History reads, kept by the write side (row by row, or counted after a bulk scan).
+    counts: db.sqlite.prepare(`SELECT s.agent_kind, s.external_id, c.messages, c.tool_calls FROM session_counts c JOIN sessions s ON s.id = c.session_id ORDER BY 1, 2`).all(),
+    totals: db.sqlite
+      .prepare(
+        `SELECT s.agent_kind, s.external_id, u.model, u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.responses
+         FROM session_usage u JOIN sessions s ON s.id = u.session_id WHERE u.responses > 0 ORDER BY 1, 2, 3`,
+      )
+      .all(),
   };
+}
+
+/** Sessions and models whose usage days (bounds: they only widen) leave out a day their records are on. */
+function daysOutOfBounds(db: DatabaseHandle): unknown[] {
+  return db.sqlite
+    .prepare(
+      `SELECT r.session_id, r.model, min(r.day) AS first, max(r.day) AS last, u.first_day, u.last_day FROM usage_records r
+       LEFT JOIN session_usage u ON u.session_id = r.session_id AND u.model = r.model GROUP BY r.session_id, r.model
+       HAVING u.first_day IS NULL OR u.first_day > min(r.day) OR u.last_day < max(r.day)`,
+    )
+    .all();
 }
 
 function rootOf(t: TranscriptDb): string {
@@ -103,47 +122,78 @@ describe('every transcript fixture, in any order, rewritten and copied', () => {
 
     const seeds = process.env.PITWALL_SHUFFLE_SEED ? [Number(process.env.PITWALL_SHUFFLE_SEED)] : Array.from({ length: 8 }, (_, i) => 1000 + i * 7919);
     for (const seed of seeds) {
-      const next = random(seed);
-      const order = [...FILES].sort(() => next() - 0.5);
       const t = transcriptDb();
-      const log: string[] = [];
-      await readEach(t, order, async (p, file) => {
-        const bytes = fs.readFileSync(path.join(FIXTURES, p.fixture));
-        const lines = p.fixture.endsWith('.jsonl');
-        const mode = ['whole', 'pieces', 'rewrite', 'drop-line', 'copy'][Math.floor(next() * 5)]!;
-        log.push(`${mode} ${p.fixture}`);
-        if (mode === 'pieces' && lines) {
-          fs.writeFileSync(file, '');
-          for (let at = 0; at < bytes.length; ) {
-            const size = 1 + Math.floor(next() * 6000);
-            fs.appendFileSync(file, bytes.subarray(at, at + size));
-            at += size;
-            await t.ingester.ingest(file, p.source);
-          }
-          return;
-        }
-        fs.writeFileSync(file, bytes);
-        await t.ingester.ingest(file, p.source);
-        if (mode === 'rewrite') {
-          replace(file, bytes);
-          await t.ingester.ingest(file, p.source);
-        } else if (mode === 'drop-line' && lines && p.source !== 'vscode-copilot') {
-          // Rewritten without one of its lines (never the first two, which say whose session it is): what was read stays.
-          const all = bytes.toString('utf8').split('\n');
-          const drop = 2 + Math.floor(next() * Math.max(1, all.length - 3));
-          replace(file, [...all.slice(0, drop), ...all.slice(drop + 1)].join('\n'));
-          await t.ingester.ingest(file, p.source);
-        } else if (mode === 'copy') {
-          const copy = path.join(rootOf(t), p.copy);
-          fs.mkdirSync(path.dirname(copy), { recursive: true });
-          fs.writeFileSync(copy, bytes);
-          // A stale copy: older than the file it was copied from.
-          const stale = new Date(fs.statSync(file).mtimeMs - 3_600_000);
-          fs.utimesSync(copy, stale, stale);
-          await t.ingester.ingest(copy, p.source);
-        }
-      });
+      const log = await readShuffled(t, seed);
       expect(snapshot(t.db, rootOf(t)), `seed ${seed} (PITWALL_SHUFFLE_SEED=${seed}):\n${log.join('\n')}`).toEqual(expected);
+      expect(daysOutOfBounds(t.db)).toEqual([]);
+    }
+  });
+
+  it('gives the same totals when a bulk scan defers them and counts them midway and at the end', async () => {
+    const baseline = transcriptDb();
+    await readEach(baseline, FILES, async (p, file) => {
+      fs.copyFileSync(path.join(FIXTURES, p.fixture), file);
+      await baseline.ingester.ingest(file, p.source);
+    });
+    const expected = snapshot(baseline.db, rootOf(baseline));
+    expect((expected as { counts: unknown[] }).counts.length).toBe(12);
+    for (const seed of [2024, 7331]) {
+      const t = transcriptDb();
+      t.store.beginBulk();
+      const log = await readShuffled(t, seed, FILES.length / 2);
+      t.store.endBulk();
+      expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get()).toEqual({ n: 0 });
+      expect(snapshot(t.db, rootOf(t)), `seed ${seed}:\n${log.join('\n')}`).toEqual(expected);
+      expect(daysOutOfBounds(t.db)).toEqual([]);
     }
   });
 });
+
+/**
+ * Reads every fixture into `t` in an order and a way (whole, in pieces, rewritten, copied) drawn from
+ * `seed`; answers what it did. After `catchUpAfter` files, the work a bulk scan defers is done once.
+ */
+async function readShuffled(t: TranscriptDb, seed: number, catchUpAfter = -1): Promise<string[]> {
+  const next = random(seed);
+  const order = [...FILES].sort(() => next() - 0.5);
+  const log: string[] = [];
+  await readEach(t, order, async (p, file) => {
+    if (log.length === catchUpAfter) t.store.catchUp(true);
+    const bytes = fs.readFileSync(path.join(FIXTURES, p.fixture));
+    const lines = p.fixture.endsWith('.jsonl');
+    const mode = ['whole', 'pieces', 'rewrite', 'drop-line', 'copy'][Math.floor(next() * 5)]!;
+    log.push(`${mode} ${p.fixture}`);
+    if (mode === 'pieces' && lines) {
+      fs.writeFileSync(file, '');
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(next() * 6000);
+        fs.appendFileSync(file, bytes.subarray(at, at + size));
+        at += size;
+        await t.ingester.ingest(file, p.source);
+      }
+      return;
+    }
+    fs.writeFileSync(file, bytes);
+    await t.ingester.ingest(file, p.source);
+    if (mode === 'rewrite') {
+      replace(file, bytes);
+      await t.ingester.ingest(file, p.source);
+    } else if (mode === 'drop-line' && lines && p.source !== 'vscode-copilot') {
+      // Rewritten without one of its lines (never the first two, which say whose session it is): what was read stays.
+      const all = bytes.toString('utf8').split('\n');
+      const drop = 2 + Math.floor(next() * Math.max(1, all.length - 3));
+      replace(file, [...all.slice(0, drop), ...all.slice(drop + 1)].join('\n'));
+      await t.ingester.ingest(file, p.source);
+    } else if (mode === 'copy') {
+      const copy = path.join(rootOf(t), p.copy);
+      fs.mkdirSync(path.dirname(copy), { recursive: true });
+      fs.writeFileSync(copy, bytes);
+      // A stale copy: older than the file it was copied from.
+      const stale = new Date(fs.statSync(file).mtimeMs - 3_600_000);
+      fs.utimesSync(copy, stale, stale);
+      await t.ingester.ingest(copy, p.source);
+    }
+  });
+  return log;
+}
+
