@@ -346,7 +346,7 @@ describe('transcript migrations', () => {
     upgraded.close();
   });
 
-  it('0015 keeps counting session totals row by row, and while a scan defers them, counts nothing and marks every session whose rows changed', () => {
+  it('0015 keeps counting session totals row by row, and while a scan defers them, counts nothing and marks every session whose rows changed; search buffers more terms', () => {
     const { file, handle } = migratedTo('0014_search_index_catch_up');
     handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
     handle.sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'hi', 1)`).run();
@@ -389,6 +389,8 @@ describe('transcript migrations', () => {
     expect(counts()).toEqual([{ session_id: 's1', messages: 0, tool_calls: 1 }]);
     expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 13, responses: 2 }]);
     expect(pending()).toEqual([]);
+    // Both search indexes buffer 8 MB of terms per transaction before they write a segment.
+    for (const table of ['messages_fts', 'tool_calls_fts']) expect(db.prepare(`SELECT v FROM ${table}_config WHERE k = 'hashsize'`).get()).toEqual({ v: 8388608 });
     upgraded.close();
   });
 });
