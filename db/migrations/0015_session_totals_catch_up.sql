@@ -3,12 +3,14 @@ CREATE TABLE `session_totals_pending` (
 );
 --> statement-breakpoint
 -- Keeping session totals row by row was about a sixth of a first scan's time (an upsert per row, and a
--- look-up in tool_calls per tool row). While the key `session_totals_deferred` is in transcript_state,
--- the triggers of 0013 count nothing: each row written, deleted or changed marks its session in
--- session_totals_pending instead (a look-up after the first of its rows: not INSERT OR IGNORE, whose
--- IGNORE gives way to the conflict clause of the statement that fired the trigger), and the scan counts those
--- sessions' totals again from their rows and removes the key, in one transaction. The key and the marks
--- are written in the same transactions as the rows, so a scan killed midway leaves a database the next
+-- look-up in tool_calls per tool row). While the key `session_totals_deferred` is in transcript_state
+-- (its value: the last seq of messages and of tool_calls when it was written), the triggers of 0013
+-- count nothing. A new message or tool call is found later by its seq, as the search index finds it
+-- (0014): no trigger runs for it. Every other change (a row deleted, a usage record written or moved)
+-- marks its session in session_totals_pending (not INSERT OR IGNORE, whose IGNORE gives way to the
+-- conflict clause of the statement that fired the trigger). The scan then counts those sessions'
+-- totals again from their rows and removes the key, in one transaction. The key and the marks are
+-- written in the same transactions as the rows, so a scan killed midway leaves a database the next
 -- one finishes.
 DROP TRIGGER IF EXISTS `session_counts_message_insert`;
 --> statement-breakpoint
@@ -78,19 +80,9 @@ WHEN NOT EXISTS (SELECT 1 FROM `transcript_state` WHERE `key` = 'session_totals_
       `first_day` = min(coalesce(`first_day`, excluded.first_day), excluded.first_day), `last_day` = max(coalesce(`last_day`, excluded.last_day), excluded.last_day);
 END;
 --> statement-breakpoint
-CREATE TRIGGER `session_totals_pending_message_insert` AFTER INSERT ON `messages`
-WHEN EXISTS (SELECT 1 FROM `transcript_state` WHERE `key` = 'session_totals_deferred') BEGIN
-  INSERT INTO `session_totals_pending` (`session_id`) SELECT new.session_id WHERE NOT EXISTS (SELECT 1 FROM `session_totals_pending` WHERE `session_id` = new.session_id);
-END;
---> statement-breakpoint
 CREATE TRIGGER `session_totals_pending_message_delete` AFTER DELETE ON `messages`
 WHEN EXISTS (SELECT 1 FROM `transcript_state` WHERE `key` = 'session_totals_deferred') BEGIN
   INSERT INTO `session_totals_pending` (`session_id`) SELECT old.session_id WHERE NOT EXISTS (SELECT 1 FROM `session_totals_pending` WHERE `session_id` = old.session_id);
-END;
---> statement-breakpoint
-CREATE TRIGGER `session_totals_pending_tool_insert` AFTER INSERT ON `tool_calls`
-WHEN EXISTS (SELECT 1 FROM `transcript_state` WHERE `key` = 'session_totals_deferred') BEGIN
-  INSERT INTO `session_totals_pending` (`session_id`) SELECT new.session_id WHERE NOT EXISTS (SELECT 1 FROM `session_totals_pending` WHERE `session_id` = new.session_id);
 END;
 --> statement-breakpoint
 CREATE TRIGGER `session_totals_pending_tool_delete` AFTER DELETE ON `tool_calls`

@@ -126,11 +126,19 @@ const SEARCH_INDEXES = [
 ] as const;
 
 /**
- * While this key is in transcript_state the session totals triggers count nothing and mark the
- * sessions they would have counted in session_totals_pending, for {@link TranscriptStore.countTotals}
- * (migration 0015).
+ * While this key is in transcript_state the session totals triggers count nothing, for
+ * {@link TranscriptStore.countTotals} to count later (migration 0015). Its value holds the last seq of
+ * messages and of tool_calls before: rows above it are new. Every other change marks its session in
+ * session_totals_pending.
  */
 const TOTALS_KEY = 'session_totals_deferred';
+const LAST_SEQS = `json_object('messages', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+  'tool_calls', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tool_calls'), 0))`;
+/** Marks the sessions of the messages and tool calls written since the seqs in `@after` (the key's value). */
+const MARK_NEW_ROWS = [
+  `INSERT OR IGNORE INTO session_totals_pending (session_id) SELECT DISTINCT session_id FROM messages WHERE seq > json_extract(@after, '$.messages')`,
+  `INSERT OR IGNORE INTO session_totals_pending (session_id) SELECT DISTINCT session_id FROM tool_calls WHERE seq > json_extract(@after, '$.tool_calls')`,
+];
 const PENDING_SESSIONS = `SELECT session_id FROM session_totals_pending`;
 /**
  * Counts the marked sessions' totals again from their rows, as the triggers of migration 0013 keep
@@ -300,20 +308,25 @@ export class TranscriptStore {
           .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
           .run(key, table, key);
       }
-      this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, '')`).run(TOTALS_KEY);
+      // Kept when already there too: its seqs say where a killed scan's uncounted rows start.
+      this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, ${LAST_SEQS})`).run(TOTALS_KEY);
     })();
   }
 
   /**
-   * Counts again the totals of the sessions whose rows changed since session totals were deferred, in
-   * one transaction; with `keepDeferring` they stay deferred. Answers how many sessions it counted.
+   * Counts again the totals of the sessions whose rows changed since session totals were deferred
+   * (new rows by their seq, anything else marked by the triggers), in one transaction; with
+   * `keepDeferring` they stay deferred. Answers how many sessions it counted.
    */
   countTotals(keepDeferring = false): number {
     return this.sqlite.transaction(() => {
-      if (!this.stmts.state.get(TOTALS_KEY)) return 0;
+      const after = this.stmts.state.get(TOTALS_KEY) as { value: string } | undefined;
+      if (!after) return 0;
+      for (const sql of MARK_NEW_ROWS) this.sqlite.prepare(sql).run({ after: after.value });
       const sessions = (this.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n;
       if (sessions > 0) for (const sql of COUNT_PENDING_TOTALS) this.sqlite.prepare(sql).run();
-      if (!keepDeferring) this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
+      if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = ${LAST_SEQS} WHERE key = ?`).run(TOTALS_KEY);
+      else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
       return sessions;
     })();
   }

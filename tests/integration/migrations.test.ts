@@ -367,17 +367,20 @@ describe('transcript migrations', () => {
     expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 10, responses: 1 }]);
     expect(pending()).toEqual([]);
 
-    // Deferred (as a scan does): the totals stand still, and each changed session is marked once.
-    db.exec(`INSERT INTO transcript_state (key, value) VALUES ('session_totals_deferred', '')`);
+    // Deferred (as a scan does): the totals stand still. New messages and tool calls mark nothing (a
+    // scan finds them by their seq); any other change marks its session, once.
+    db.exec(`INSERT INTO transcript_state (key, value) VALUES ('session_totals_deferred', '{"messages":1,"tool_calls":2}')`);
     db.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m2', 1, 1, 's2', 'user', 'yo', 1)`).run();
     db.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m3', 1, 1, 's2', 'user', 'yo again', 2)`).run();
     tool.run('t3', 's2', 'toolu_2', 'called');
+    expect(pending()).toEqual([]);
     db.prepare(`DELETE FROM tool_calls WHERE id = 't2'`).run();
     // A response that moves to another session marks both.
     db.prepare(`UPDATE usage_records SET session_id = 's3', input_tokens = 12 WHERE key = 'claude:a'`).run();
-    usage.run('claude:b', 's2', 5);
-    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES ('claude:b', 's2', '2026-01-01', 'claude-code', 'opus', '', 7)
+    usage.run('claude:b', 's3', 5);
+    db.prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES ('claude:b', 's3', '2026-01-01', 'claude-code', 'opus', '', 7)
       ON CONFLICT(key) DO UPDATE SET input_tokens = excluded.input_tokens`).run();
+    db.prepare(`DELETE FROM messages WHERE id = 'm3'`).run();
     expect(counts()).toEqual([{ session_id: 's1', messages: 1, tool_calls: 1 }]);
     expect(tokens()).toEqual([{ session_id: 's1', model: 'opus', input_tokens: 10, responses: 1 }]);
     expect(pending()).toEqual(['s1', 's2', 's3']);
