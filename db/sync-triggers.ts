@@ -28,6 +28,15 @@ function rowJson(cols: string[], alias: string): string {
   return `json_object(${cols.map((c) => `'${c}', ${alias}."${c}"`).join(', ')})`;
 }
 
+/**
+ * A trigger's condition: the row is in scope. Asked first whether any project is synced at all, a
+ * check that is only true when the full one may be: the full one reads the row's session and lists
+ * the synced projects, for every row a transcript scan writes (most people sync nothing).
+ */
+function inScopeWhen(table: SyncTable, alias: string): string {
+  return `EXISTS (SELECT 1 FROM sync_projects) AND ${inScope(table, alias)}`;
+}
+
 /** A mutable row's version; usage records have none, and their outbox order decides instead. */
 function versionOf(cols: string[], alias: string): string {
   return cols.includes('version') ? `${alias}.version` : '0';
@@ -68,10 +77,10 @@ export function installSyncTriggers(sqlite: BetterSqlite3.Database): void {
       const json = rowJson(cols, 'NEW');
       const op = cols.includes('deleted_at') ? `CASE WHEN NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL THEN 'delete' ELSE 'update' END` : `'update'`;
       sqlite.exec(`DROP TRIGGER IF EXISTS "sync_${table}_insert"; DROP TRIGGER IF EXISTS "sync_${table}_update";`);
-      sqlite.exec(`CREATE TRIGGER "sync_${table}_insert" AFTER INSERT ON "${table}" WHEN ${inScope(table, 'NEW')} BEGIN
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_insert" AFTER INSERT ON "${table}" WHEN ${inScopeWhen(table, 'NEW')} BEGIN
   INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW."${key}", 'insert', ${json}, ${versionOf(cols, 'NEW')});
 END;`);
-      sqlite.exec(`CREATE TRIGGER "sync_${table}_update" AFTER UPDATE ON "${table}" WHEN ${inScope(table, 'NEW')} BEGIN
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_update" AFTER UPDATE ON "${table}" WHEN ${inScopeWhen(table, 'NEW')} BEGIN
   INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', NEW."${key}", ${op}, ${json}, ${versionOf(cols, 'NEW')});
 END;`);
     }
@@ -86,7 +95,7 @@ END;`);
     for (const table of APPEND_SYNCED) {
       if (!columnsOf(sqlite, table) || !scoped) continue;
       sqlite.exec(`DROP TRIGGER IF EXISTS "sync_${table}_delete";`);
-      sqlite.exec(`CREATE TRIGGER "sync_${table}_delete" AFTER DELETE ON "${table}" WHEN ${inScope(table, 'OLD')} BEGIN
+      sqlite.exec(`CREATE TRIGGER "sync_${table}_delete" AFTER DELETE ON "${table}" WHEN ${inScopeWhen(table, 'OLD')} BEGIN
   INSERT INTO sync_outbox (tbl, row_id, op, row_json, row_version) VALUES ('${table}', OLD.id, 'delete', json_object('tbl', '${table}', 'id', OLD.id), 0);
 END;`);
     }
