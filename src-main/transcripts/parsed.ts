@@ -113,14 +113,22 @@ export function usedModel(session: SessionFacts, model: string | null | undefine
   if (!session.models.includes(name)) session.models.push(name);
 }
 
+/** Model names already normalized, by the name as written. */
+const normalized = new Map<string, string>();
+
 /**
  * One name per model, written the way its vendor writes it: a provider prefix (`copilot/`,
  * `anthropic/`, `models/`) goes, and Anthropic's names use hyphens between version digits
  * (`claude-opus-4.6` from Copilot is `claude-opus-4-6`), where OpenAI's and Google's use dots.
  */
 export function normalizeModel(model: string): string {
-  let name = model.trim().toLowerCase().replace(/^(copilot|anthropic|openai|google|models|vertex_ai|github)\//, '');
+  // A history names a handful of models a million times over: each is worked out once.
+  let name = normalized.get(model);
+  if (name !== undefined) return name;
+  name = model.trim().toLowerCase().replace(/^(copilot|anthropic|openai|google|models|vertex_ai|github)\//, '');
   if (name.startsWith('claude-')) name = name.replace(/(\d)\.(\d)/g, '$1-$2');
+  if (normalized.size >= 1000) normalized.clear();
+  normalized.set(model, name);
   return name;
 }
 
