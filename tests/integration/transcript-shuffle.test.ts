@@ -139,9 +139,14 @@ describe('every transcript fixture, in any order, rewritten and copied', () => {
     expect((expected as { counts: unknown[] }).counts.length).toBe(12);
     for (const seed of [2024, 7331]) {
       const t = transcriptDb();
+      const pragmas = () => ['cache_size', 'wal_autocheckpoint', 'temp_store'].map((name) => t.db.sqlite.pragma(name, { simple: true }));
+      const own = pragmas();
       t.store.beginBulk();
+      // Temporary data (statement journals) stays in memory while writing in bulk.
+      expect(t.db.sqlite.pragma('temp_store', { simple: true })).toBe(2);
       const log = await readShuffled(t, seed, FILES.length / 2);
       t.store.endBulk();
+      expect(pragmas()).toEqual(own);
       expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get()).toEqual({ n: 0 });
       expect(snapshot(t.db, rootOf(t)), `seed ${seed}:\n${log.join('\n')}`).toEqual(expected);
       expect(daysOutOfBounds(t.db)).toEqual([]);
