@@ -13,17 +13,25 @@ const CHUNK = 1 << 20;
  */
 export async function* readLines(file: string, start: number, maxLine: number): AsyncGenerator<ReadLine> {
   const handle = await fs.promises.open(file, 'r');
+  // Two buffers: the next chunk is read while the lines of this one are parsed and written (a read
+  // awaited only when its chunk is needed), as a stream reads ahead.
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let reading: Promise<{ bytesRead: number }> | null = handle.read(buffers[0]!, 0, CHUNK, start);
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
+    let current = 0;
     let position = start;
     let lineStart = start;
     let pending: Buffer[] = [];
     let pendingLength = 0;
     let skipping = false;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      const { bytesRead }: { bytesRead: number } = await reading!;
+      reading = null;
       if (bytesRead === 0) return;
-      const chunk = buffer.subarray(0, bytesRead);
+      const chunk = buffers[current]!.subarray(0, bytesRead);
+      current = 1 - current;
+      // Every line yielded is a copy (a string, or pieces copied aside), so the other buffer is free.
+      reading = handle.read(buffers[current]!, 0, CHUNK, position + bytesRead);
       let from = 0;
       for (;;) {
         const newline = chunk.indexOf(10, from);
@@ -56,6 +64,8 @@ export async function* readLines(file: string, start: number, maxLine: number): 
       position += bytesRead;
     }
   } finally {
+    // A reader stopped midway still has a read in flight: it must end before the file is closed.
+    await reading?.catch(() => undefined);
     await handle.close();
   }
 }
