@@ -74,7 +74,7 @@ describe.each(['http', 'command'] as const)('approvals with the real Claude Code
     expect(decided.waitedMs).toBeGreaterThanOrEqual(0);
     await until(() => fs.existsSync(path.join(repo, 'hello.txt')), 'hello.txt');
     expect(fs.readFileSync(path.join(repo, 'hello.txt'), 'utf8')).toBe('hello from the agent\n');
-    await until(() => screen().includes('ALL-DONE-77'), 'the final answer');
+    await until(() => screen().includes('ALL-DONE-77'), 'the final answer', undefined, screen);
 
     const audit = await until(async () => {
       const rows = value<{ toolName: string; status: string; decision: string | null; decidedBy: string | null }[]>(await app!.router.dispatch('audit:list', { sessionId: session.id }));
@@ -103,7 +103,7 @@ describe.each(['http', 'command'] as const)('approvals with the real Claude Code
       { effect: 'allow', toolName: 'Bash', pattern: 'echo bash-ran > *' },
       { effect: 'allow', toolName: 'Write', pattern: 'hello.txt' },
     ]);
-    await until(() => screen().includes('ALL-DONE-77'), 'the final answer');
+    await until(() => screen().includes('ALL-DONE-77'), 'the final answer', undefined, screen);
     expect(fs.existsSync(path.join(repo, 'hello.txt'))).toBe(true);
     expect(value<Approval[]>(await app!.router.dispatch('approvals:list', {}))).toEqual([]);
     const audit = value<{ toolName: string; status: string; decidedBy: string | null }[]>(await app!.router.dispatch('audit:list', { sessionId: session.id }));
