@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 
 /** Whether a process still runs: `gone` once it no longer exists, `zombie` once it died and only waits to be reaped. */
 export function processState(pid: number): 'alive' | 'zombie' | 'gone' {
@@ -37,4 +38,21 @@ export async function waitUntilGone(pids: number[], timeoutMs = 10_000): Promise
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Live processes whose environment carries PITWALL_SESSION_ID=<id>, with their command lines (Linux: read from /proc). */
+export function processesOf(sessionId: string): { pid: number; args: string }[] {
+  const found: { pid: number; args: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (!env.split('\0').includes(`PITWALL_SESSION_ID=${sessionId}`)) continue;
+      if (/\) Z /.test(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
+      found.push({ pid: Number(entry), args: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
 }

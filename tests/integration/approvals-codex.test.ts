@@ -9,6 +9,7 @@ import type { App } from '../../src-main/app';
 import { CODEX_BIN, codexProfile } from '../helpers/codex-home';
 import { startCoreProcess, type CoreProcess } from '../helpers/core-process';
 import { makeRepo } from '../helpers/git-repo';
+import { processesOf } from '../helpers/processes';
 import { startScriptedResponsesApi, type ScriptedResponse, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
@@ -172,21 +173,3 @@ describe('approvals with the real Codex CLI', () => {
 
 const screens = new Map<string, string>();
 const screenOf = (sessionId: string): string => (screens.get(sessionId) ?? '').replace(csi, '').replace(/\s/g, '');
-
-/** Processes whose environment carries PITWALL_SESSION_ID=<id>, read from /proc. */
-function processesOf(sessionId: string): { pid: number; args: string }[] {
-  const found: { pid: number; args: string }[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (!env.split('\0').includes(`PITWALL_SESSION_ID=${sessionId}`)) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (/\) Z /.test(stat)) continue;
-      found.push({ pid: Number(entry), args: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return found;
-}

@@ -9,6 +9,7 @@ import type { App } from '../../src-main/app';
 import { startCoreProcess, type CoreProcess } from '../helpers/core-process';
 import { GEMINI_BIN, geminiProfileEnv } from '../helpers/gemini-home';
 import { makeRepo } from '../helpers/git-repo';
+import { processesOf } from '../helpers/processes';
 import { startScriptedGeminiApi, type ScriptedGeminiAnswer, type ScriptedGeminiApi } from '../helpers/scripted-gemini-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { makeTestApp } from '../helpers/test-app';
@@ -191,20 +192,3 @@ describe('approvals with the real Gemini CLI', { timeout: 240_000 }, () => {
     expect(value<SessionSummary[]>(await app!.router.dispatch('history:sessions', {})).map((s) => s.id)).toEqual([session.id]);
   });
 });
-
-/** Processes whose environment carries PITWALL_SESSION_ID=<id>, read from /proc. */
-function processesOf(sessionId: string): { pid: number; args: string }[] {
-  const found: { pid: number; args: string }[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (!env.split('\0').includes(`PITWALL_SESSION_ID=${sessionId}`)) continue;
-      if (/\) Z /.test(fs.readFileSync(`/proc/${entry}/stat`, 'utf8'))) continue;
-      found.push({ pid: Number(entry), args: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
-    } catch {
-      // Gone meanwhile, or not ours to read.
-    }
-  }
-  return found;
-}
