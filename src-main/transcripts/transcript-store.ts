@@ -81,15 +81,7 @@ interface UsageRow {
 const TOKEN_COLUMNS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
 
 /** A batch's net change to one row of the daily rollup; `shrank` when a record left it (it may be empty now). */
-interface DailyChange {
-  day: string;
-  agent_kind: string;
-  model: string;
-  project_key: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
+interface DailyChange extends Pick<UsageRow, 'day' | 'agent_kind' | 'model' | 'project_key' | (typeof TOKEN_COLUMNS)[number]> {
   responses: number;
   shrank: boolean;
 }
@@ -148,8 +140,8 @@ const COUNT_PENDING_TOTALS = [
   `UPDATE session_counts SET messages = 0, tool_calls = 0 WHERE session_id IN (${PENDING_SESSIONS})`,
   `INSERT INTO session_counts (session_id, messages) SELECT session_id, count(*) FROM messages WHERE session_id IN (${PENDING_SESSIONS}) GROUP BY session_id
     ON CONFLICT(session_id) DO UPDATE SET messages = excluded.messages`,
-  // A call is counted once however many rows (called, answered) share its id; a row with no id counts alone.
-  `INSERT INTO session_counts (session_id, tool_calls) SELECT session_id, count(DISTINCT external_id) + sum(external_id IS NULL) FROM tool_calls
+  // A call is counted once however many rows (called, answered) share its id; a row with no id counts alone (as 0013's back-fill counts).
+  `INSERT INTO session_counts (session_id, tool_calls) SELECT session_id, count(DISTINCT coalesce(external_id, id)) FROM tool_calls
     WHERE session_id IN (${PENDING_SESSIONS}) GROUP BY session_id ON CONFLICT(session_id) DO UPDATE SET tool_calls = excluded.tool_calls`,
   `UPDATE session_usage SET input_tokens = 0, output_tokens = 0, cache_read_tokens = 0, cache_write_tokens = 0, responses = 0 WHERE session_id IN (${PENDING_SESSIONS})`,
   `INSERT INTO session_usage (session_id, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses, first_day, last_day)
