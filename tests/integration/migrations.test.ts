@@ -174,11 +174,16 @@ describe('sync triggers', () => {
 });
 
 /** A database file migrated up to (and including) the migration tagged `tag`. */
-function migratedTo(tag: string): { file: string; handle: ReturnType<typeof openDatabase> } {
+/** Opens `file` with the migrations up to and including `tag` applied. */
+function openAt(file: string, tag: string): ReturnType<typeof openDatabase> {
   const count = journal.entries.findIndex((e) => e.tag === tag) + 1;
   expect(count).toBeGreaterThan(0);
+  return openDatabase({ file, migrationsDir: migrationsUpTo(count) });
+}
+
+function migratedTo(tag: string): { file: string; handle: ReturnType<typeof openDatabase> } {
   const file = path.join(tempDir(), `${tag}.db`);
-  return { file, handle: openDatabase({ file, migrationsDir: migrationsUpTo(count) }) };
+  return { file, handle: openAt(file, tag) };
 }
 
 function columns(sqlite: Database.Database, table: string): string[] {
@@ -192,7 +197,7 @@ describe('transcript migrations', () => {
       .prepare(`INSERT INTO usage_records (key, session_id, day, agent_kind, model, project_key, input_tokens) VALUES ('claude:m1:r1', 's1', '2026-01-01', 'claude-code', 'claude-x', '', 7)`)
       .run();
     handle.close();
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0008_usage_time_and_state') + 1) });
+    const upgraded = openAt(file, '0008_usage_time_and_state');
     expect(columns(upgraded.sqlite, 'usage_records')).toEqual(expect.arrayContaining(['at', 'sidechain']));
     expect(upgraded.sqlite.prepare(`SELECT key, at, sidechain, input_tokens FROM usage_records`).all()).toEqual([{ key: 'claude:m1:r1', at: null, sidechain: 0, input_tokens: 7 }]);
     upgraded.sqlite.prepare(`INSERT INTO transcript_state (key, value) VALUES ('usage_time_zone', 'UTC')`).run();
@@ -214,7 +219,7 @@ describe('transcript migrations', () => {
     sqlite.prepare(`INSERT INTO transcript_files (path, source, size, mtime_ms, inode, offset, head_hash, state, updated_at) VALUES ('/x.jsonl', 'claude-code', 99, 5, 1234, 99, '99:abc', '{"sessionId":"s"}', 1)`).run();
     handle.close();
 
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0009_transcripts_reread') + 1) });
+    const upgraded = openAt(file, '0009_transcripts_reread');
     expect(upgraded.sqlite.prepare(`SELECT key, input_tokens, output_tokens FROM usage_records ORDER BY key`).all()).toEqual([
       { key: 'claude:msg_a', input_tokens: 10, output_tokens: 50 },
       { key: 'claude:msg_b', input_tokens: 3, output_tokens: 4 },
@@ -238,7 +243,7 @@ describe('transcript migrations', () => {
       .prepare(`INSERT INTO tool_calls (id, created_at, updated_at, session_id, name, input, output_summary, status) VALUES ('t1', 1, 1, 's1', 'Write', '{"file_path":"flux-capacitor.md"}', 'wrote it', 'succeeded')`)
       .run();
     handle.close();
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0010_tool_calls_fts') + 1) });
+    const upgraded = openAt(file, '0010_tool_calls_fts');
     const match = (q: string) => (upgraded.sqlite.prepare(`SELECT t.id FROM tool_calls_fts f JOIN tool_calls t ON t.seq = f.rowid WHERE tool_calls_fts MATCH ? ORDER BY t.id`).all(q) as { id: string }[]).map((r) => r.id);
     expect(match('capacitor')).toEqual(['t1']);
     upgraded.sqlite
@@ -260,7 +265,7 @@ describe('transcript migrations', () => {
     session.run('s1', 10, 10, 'ext-1', null, null);
     session.run('s2', 20, 20, 'ext-2', 30, 40);
     handle.close();
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag.endsWith('_hot_query_indexes')) + 1) });
+    const upgraded = openAt(file, '0012_hot_query_indexes');
     const indexes = (upgraded.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toEqual(expect.arrayContaining(['sessions_external_idx', 'sessions_status_idx', 'sessions_recent_idx', 'approvals_created_idx', 'verification_runs_task_created_idx']));
     expect(indexes).not.toContain('verification_runs_task_idx');
@@ -283,7 +288,7 @@ describe('transcript migrations', () => {
     usage.run('claude:a', 'opus', 10, 5, 100);
     handle.close();
 
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0013_session_totals') + 1) });
+    const upgraded = openAt(file, '0013_session_totals');
     const db = upgraded.sqlite;
     const counts = () => db.prepare(`SELECT messages, tool_calls FROM session_counts WHERE session_id = 's1'`).get();
     const tokens = () => db.prepare(`SELECT model, input_tokens, output_tokens, cache_read_tokens, responses FROM session_usage WHERE session_id = 's1' ORDER BY model`).all();
@@ -324,7 +329,7 @@ describe('transcript migrations', () => {
     handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'launched', 'shell', 'exited')`).run();
     handle.sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'old flux', 1)`).run();
     handle.close();
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0014_search_index_catch_up') + 1) });
+    const upgraded = openAt(file, '0014_search_index_catch_up');
     const sqlite = upgraded.sqlite;
     const match = (q: string) => (sqlite.prepare(`SELECT m.id FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH ? ORDER BY m.id`).all(q) as { id: string }[]).map((r) => r.id);
     const insert = (id: string, text: string) =>
@@ -351,7 +356,7 @@ describe('transcript migrations', () => {
     handle.sqlite.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s1', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
     handle.sqlite.prepare(`INSERT INTO messages (id, created_at, updated_at, session_id, role, text, sequence) VALUES ('m1', 1, 1, 's1', 'user', 'hi', 1)`).run();
     handle.close();
-    const upgraded = openDatabase({ file, migrationsDir: migrationsUpTo(journal.entries.findIndex((e) => e.tag === '0015_session_totals_catch_up') + 1) });
+    const upgraded = openAt(file, '0015_session_totals_catch_up');
     const db = upgraded.sqlite;
     db.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s2', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
     db.prepare(`INSERT INTO sessions (id, created_at, updated_at, source, agent_kind, status) VALUES ('s3', 1, 1, 'claude-code', 'claude-code', 'recorded')`).run();
