@@ -12,12 +12,11 @@ import { makeRepo } from '../helpers/git-repo';
 import { processesOf } from '../helpers/processes';
 import { startScriptedResponsesApi, type ScriptedResponse, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenText } from '../helpers/terminal-text';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
 
 const until = poller({ timeoutMs: 60_000, intervalMs: 150, contextChars: 3000 });
-const ESC = String.fromCharCode(27);
-const csi = new RegExp(`${ESC}\\[[0-9;?]*[a-zA-Z]|${ESC}\\][^${String.fromCharCode(7)}]*${String.fromCharCode(7)}`, 'g');
 
 let app: App | null = null;
 let api: ScriptedResponsesApi | null = null;
@@ -53,7 +52,7 @@ async function startCodex(script: ScriptedResponse[], rules: { effect: 'allow' |
   let screen = '';
   app.events.on('sessions:output', (p) => (screen += p.data));
   const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Do the two things', cols: 120, rows: 40, ...(newWorktree ? { newWorktree } : {}) }));
-  return { repo, session, screen: () => screen.replace(csi, '').replace(/\s/g, '') };
+  return { repo, session, screen: () => screenText(screen) };
 }
 
 async function pending(): Promise<Approval> {
@@ -172,4 +171,4 @@ describe('approvals with the real Codex CLI', () => {
 });
 
 const screens = new Map<string, string>();
-const screenOf = (sessionId: string): string => (screens.get(sessionId) ?? '').replace(csi, '').replace(/\s/g, '');
+const screenOf = (sessionId: string): string => screenText(screens.get(sessionId) ?? '');

@@ -12,18 +12,17 @@ import { makeRepo } from '../helpers/git-repo';
 import { processesOf } from '../helpers/processes';
 import { startScriptedGeminiApi, type ScriptedGeminiAnswer, type ScriptedGeminiApi } from '../helpers/scripted-gemini-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenText } from '../helpers/terminal-text';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
 
 const until = poller({ timeoutMs: 60_000, intervalMs: 150, contextChars: 3000 });
-const ESC = String.fromCharCode(27);
-const csi = new RegExp(`${ESC}\\[[0-9;?]*[a-zA-Z]|${ESC}\\][^${String.fromCharCode(7)}]*${String.fromCharCode(7)}`, 'g');
 
 let app: App | null = null;
 let api: ScriptedGeminiApi | null = null;
 let core: CoreProcess | null = null;
 const screens = new Map<string, string>();
-const screenOf = (sessionId: string): string => (screens.get(sessionId) ?? '').replace(csi, '').replace(/\s/g, '');
+const screenOf = (sessionId: string): string => screenText(screens.get(sessionId) ?? '');
 
 afterEach(async () => {
   await core?.kill();
@@ -140,7 +139,7 @@ describe('approvals with the real Gemini CLI', { timeout: 240_000 }, () => {
     release();
     const scrollback = () => {
       const file = path.join(dataDir, 'scrollback', `${session.id}.1.log`);
-      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(csi, '').replace(/\s/g, '') : '';
+      return fs.existsSync(file) ? screenText(fs.readFileSync(file, 'utf8')) : '';
     };
     await until(() => scrollback().includes('Allowexecution'), "Gemini's own confirmation", 90_000, scrollback);
     expect(fs.existsSync(path.join(repo, 'asked.txt'))).toBe(false);

@@ -8,6 +8,7 @@ import type { App } from '../../src-main/app';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedResponsesApi, type ScriptedResponsesApi } from '../helpers/scripted-responses-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenText } from '../helpers/terminal-text';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
 
@@ -55,8 +56,7 @@ describe('Codex in a session (real CLI, scripted Responses API)', () => {
     const session = value<Session>(await app.router.dispatch('sessions:start', { projectId: project.id, profileId: profile.id, prompt: 'Say hi to the pit wall', cols: 120, rows: 40 }));
     expect(session.status).toBe('running');
     // The TUI places words with cursor moves: strip the escape sequences and spaces before looking.
-    const csi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
-    await until(() => screen.replace(csi, '').replace(/\s/g, '').includes('CODEX-IN-PITWALL'), 'the answer on the terminal', 30_000, () => screen);
+    await until(() => screenText(screen).includes('CODEX-IN-PITWALL'), 'the answer on the terminal', 30_000, () => screen);
     expect(JSON.stringify(api.requests[0]?.input)).toContain('Say hi to the pit wall');
 
     const timeline = await until(async () => {

@@ -9,6 +9,7 @@ import { startCoreProcess, type CoreProcess } from '../helpers/core-process';
 import { makeRepo } from '../helpers/git-repo';
 import { startScriptedModelApi, type ScriptedModelApi } from '../helpers/scripted-model-api';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
+import { screenText } from '../helpers/terminal-text';
 import { makeTestApp } from '../helpers/test-app';
 import { poller, value } from '../helpers/wait';
 
@@ -17,8 +18,6 @@ import { poller, value } from '../helpers/wait';
 // and neither the command nor the file happens. The next core audits what the agent got.
 
 const until = poller({ timeoutMs: 60_000, intervalMs: 100, contextChars: 2000 });
-const ESC = String.fromCharCode(27);
-const csi = new RegExp(`${ESC}\\[[0-9;?]*[a-zA-Z]|${ESC}\\][^${String.fromCharCode(7)}]*${String.fromCharCode(7)}`, 'g');
 
 let core: CoreProcess | null = null;
 let next: App | null = null;
@@ -38,7 +37,7 @@ afterAll(removeTempDirs);
 /** The session's terminal output so far, as read from its scrollback file, without escapes and spaces. */
 function screenOf(dataDir: string, sessionId: string): string {
   const file = path.join(dataDir, 'scrollback', `${sessionId}.1.log`);
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(csi, '').replace(/\s/g, '') : '';
+  return fs.existsSync(file) ? screenText(fs.readFileSync(file, 'utf8')) : '';
 }
 
 describe.each(['http', 'command'] as const)('the gate with the core killed (%s hook)', (transport) => {
