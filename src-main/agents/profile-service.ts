@@ -70,7 +70,7 @@ export class ProfileService {
           .values({ id: newId(), ...this.toColumns(profile), builtIn: true, createdAt: now, updatedAt: now })
           .run();
       }
-    });
+    }, { behavior: 'immediate' });
   }
 
   list(): AgentProfile[] {

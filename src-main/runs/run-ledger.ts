@@ -33,7 +33,7 @@ export class RunLedger {
       this.closeOpen(tx, run.sessionId, 'failed', null, now);
       tx.insert(agentRuns).values({ id, createdAt: now, updatedAt: now, sessionId: run.sessionId, taskId: run.taskId, kind: 'agent', command: run.command, status: 'running' }).run();
       this.event(tx, 'session.started', 'sessions', run.sessionId, { runId: id, resumed: run.resumed }, now);
-    });
+    }, { behavior: 'immediate' });
     return id;
   }
 
@@ -43,7 +43,7 @@ export class RunLedger {
     this.db.transaction((tx) => {
       const runId = this.closeOpen(tx, sessionId, outcome, exitCode, now);
       this.event(tx, 'session.ended', 'sessions', sessionId, { runId, status: outcome, exitCode }, now);
-    });
+    }, { behavior: 'immediate' });
   }
 
   private closeOpen(tx: Pick<PitwallDb, 'select' | 'update'>, sessionId: string, outcome: RunOutcome, exitCode: number | null, now: number): string | null {

@@ -94,7 +94,7 @@ export class SyncStore {
            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
         )
         .run(team.serverUrl, team.orgId, team.orgName, team.deviceId, team.deviceToken, team.orgContentLevel, team.contentLevel, team.allowInsecureHttp ? 1 : 0, team.enrolledAt);
-    })();
+    }).immediate();
   }
 
   updateTeam(changes: Partial<Pick<TeamRow, 'contentLevel' | 'orgContentLevel' | 'paused' | 'allowInsecureHttp' | 'removedAt'>>): void {
@@ -119,12 +119,12 @@ export class SyncStore {
     this.sqlite.transaction(() => {
       this.sqlite.prepare(`UPDATE sync_team SET removed_at = ? WHERE id = 1`).run(at);
       this.sqlite.exec(`DELETE FROM sync_outbox; DELETE FROM sync_backfills; DELETE FROM sync_state WHERE up_to_seq IS NOT NULL`);
-    })();
+    }).immediate();
   }
 
   /** Forgets the team and everything waiting for it: nothing accumulates while no team is configured. */
   leave(): void {
-    this.sqlite.transaction(() => this.clearAll())();
+    this.sqlite.transaction(() => this.clearAll()).immediate();
   }
 
   private clearAll(): void {
@@ -147,7 +147,7 @@ export class SyncStore {
       } else {
         this.sqlite.prepare(`DELETE FROM sync_projects WHERE project_id = ?`).run(projectId);
       }
-    })();
+    }).immediate();
     // The jobs are started at once, so the outbox holds the project's rows before this returns.
     this.startBackfills();
   }
@@ -190,7 +190,7 @@ export class SyncStore {
         }
         this.sqlite.prepare(`UPDATE sync_backfills SET started_at = ? WHERE id = ?`).run(this.clock(), job.id);
       }
-    })();
+    }).immediate();
     return jobs.length;
   }
 
@@ -222,7 +222,7 @@ export class SyncStore {
         this.sqlite.prepare(`DELETE FROM sync_state WHERE stream = ? AND up_to_seq IS NOT NULL AND acked_seq >= up_to_seq`).run(stream);
       }
       this.finishBackfills();
-    })();
+    }).immediate();
   }
 
   /** Closes back-fill streams with nothing left to send (no need to tell the server: they are never used again). */
@@ -231,7 +231,7 @@ export class SyncStore {
     this.sqlite.transaction(() => {
       for (const stream of streams) this.sqlite.prepare(`DELETE FROM sync_state WHERE stream = ? AND up_to_seq IS NOT NULL`).run(stream);
       this.finishBackfills();
-    })();
+    }).immediate();
   }
 
   private finishBackfills(): void {
@@ -251,7 +251,7 @@ export class SyncStore {
       if (cursors.some((c) => outboxTables(c.stream))) {
         for (const projectId of this.projectIds()) this.sqlite.prepare(`INSERT INTO sync_backfills (scope, key, created_at) VALUES ('project', ?, ?)`).run(projectId, this.clock());
       }
-    })();
+    }).immediate();
     this.startBackfills();
   }
 

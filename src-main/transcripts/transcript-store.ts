@@ -168,7 +168,7 @@ const ZONE_KEY = 'usage_time_zone';
  */
 export class TranscriptStore {
   private readonly stmts;
-  private readonly applyTx: (batch: ApplyBatch) => string | null;
+  private readonly applyTx: BetterSqlite3.Transaction<(batch: ApplyBatch) => string | null>;
   private readonly folders: () => ProjectFolder[];
   private readonly now: () => number;
   private zone: string;
@@ -280,7 +280,7 @@ export class TranscriptStore {
 
   /** Writes a batch in one transaction; answers the Pitwall session id the rows went to. */
   apply(batch: ApplyBatch): string | null {
-    return this.applyTx(batch);
+    return this.applyTx.immediate(batch);
   }
 
   /**
@@ -310,7 +310,7 @@ export class TranscriptStore {
       }
       // Kept when already there too: its seqs say where a killed scan's uncounted rows start.
       this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, ${LAST_SEQS})`).run(TOTALS_KEY);
-    })();
+    }).immediate();
   }
 
   /**
@@ -328,7 +328,7 @@ export class TranscriptStore {
       if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = ${LAST_SEQS} WHERE key = ?`).run(TOTALS_KEY);
       else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
       return sessions;
-    })();
+    }).immediate();
   }
 
   /** Does the work deferred while writing in bulk so far: search indexing and session totals (see {@link beginBulk}). */
@@ -352,7 +352,7 @@ export class TranscriptStore {
         else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
       }
       return indexed;
-    })();
+    }).immediate();
   }
 
   /** Does what waits (search indexing, session totals) and puts the connection back as it was before {@link beginBulk}. */
@@ -367,7 +367,7 @@ export class TranscriptStore {
 
   /** Records problems on a file without moving its cursor (a file that cannot be read at all). */
   recordProblems(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, problems: IngestProblem[]): void {
-    this.sqlite.transaction(() => this.saveCursor(cursor, null, problems, false))();
+    this.sqlite.transaction(() => this.saveCursor(cursor, null, problems, false)).immediate();
   }
 
   /**
@@ -392,7 +392,7 @@ export class TranscriptStore {
         moved.push(row.id);
       }
       return moved;
-    })();
+    }).immediate();
   }
 
   /** The zone usage days are counted in (as configured: an IANA name or `local`). */
@@ -419,7 +419,7 @@ export class TranscriptStore {
         SELECT day, agent_kind, model, project_key, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), count(*)
         FROM usage_records WHERE true GROUP BY day, agent_kind, model, project_key`);
       this.stmts.setState.run(ZONE_KEY, effective);
-    })();
+    }).immediate();
     return true;
   }
 
