@@ -5,6 +5,7 @@ import { newId } from '../../src-common/ids';
 import { isMainTranscript } from './main-file';
 import { normalizeModel, type IngestProblem, type ParseOutput, type ParsedToolEvent, type ParsedUsage, type TranscriptSourceId } from './parsed';
 import { folderLister, projectIn, type ProjectFolder, type ProjectResolver } from './project-resolver';
+import { restoreTriggers, suspendTriggers } from './suspended-triggers';
 import { dayFunction, effectiveZone } from './usage-days';
 
 /** Where Pitwall stopped reading a file, and the parser's state at that point. */
@@ -307,9 +308,11 @@ export class TranscriptStore {
         this.sqlite
           .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
           .run(key, table, key);
+        suspendTriggers(this.sqlite, key);
       }
       // Kept when already there too: its seqs say where a killed scan's uncounted rows start.
       this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, ${LAST_SEQS})`).run(TOTALS_KEY);
+      suspendTriggers(this.sqlite, TOTALS_KEY);
     }).immediate();
   }
 
@@ -321,12 +324,19 @@ export class TranscriptStore {
   countTotals(keepDeferring = false): number {
     return this.sqlite.transaction(() => {
       const after = this.stmts.state.get(TOTALS_KEY) as { value: string } | undefined;
-      if (!after) return 0;
+      if (!after) {
+        // Never missing without its key; put back in case a crash parted them anyway.
+        restoreTriggers(this.sqlite, TOTALS_KEY);
+        return 0;
+      }
       for (const sql of MARK_NEW_ROWS) this.sqlite.prepare(sql).run({ after: after.value });
       const sessions = (this.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n;
       if (sessions > 0) for (const sql of COUNT_PENDING_TOTALS) this.sqlite.prepare(sql).run();
       if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = ${LAST_SEQS} WHERE key = ?`).run(TOTALS_KEY);
-      else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
+      else {
+        this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
+        restoreTriggers(this.sqlite, TOTALS_KEY);
+      }
       return sessions;
     }).immediate();
   }
@@ -346,10 +356,16 @@ export class TranscriptStore {
       let indexed = 0;
       for (const { table, key, fill } of SEARCH_INDEXES) {
         const after = this.stmts.state.get(key) as { value: string } | undefined;
-        if (!after) continue;
+        if (!after) {
+          restoreTriggers(this.sqlite, key);
+          continue;
+        }
         indexed += this.sqlite.prepare(fill).run(Number(after.value)).changes;
         if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE key = ?`).run(table, key);
-        else this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+        else {
+          this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+          restoreTriggers(this.sqlite, key);
+        }
       }
       return indexed;
     }).immediate();

@@ -67,6 +67,10 @@ function contents(db: DatabaseHandle): Record<string, unknown> {
   };
 }
 
+function triggers(db: DatabaseHandle): { name: string; sql: string }[] {
+  return db.sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all() as { name: string; sql: string }[];
+}
+
 function searchIndexIsSound(db: DatabaseHandle): void {
   // FTS5 checks its index against the rows of its content table and throws when they differ.
   db.sqlite.exec(`INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')`);
@@ -114,6 +118,8 @@ describe('a first scan killed midway', () => {
     // And their sessions wait to have their totals counted.
     expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM transcript_state WHERE key = 'session_totals_deferred'`).get()).toEqual({ n: 1 });
     expect((crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n).toBeGreaterThan(0);
+    // The gated insert triggers are still out: they would do nothing while those keys are there.
+    expect(triggers(crashed.db).map((t) => t.name)).not.toContain('messages_fts_insert');
     searchIndexIsSound(crashed.db);
 
     // The next start's scan (the app runs it in its worker; the same function here).
@@ -136,5 +142,8 @@ describe('a first scan killed midway', () => {
     expect(new Set((expected.counts as { messages: number; tool_calls: number }[]).map((c) => `${c.messages} ${c.tool_calls}`))).toEqual(new Set([`${TURNS * 2} ${TURNS}`]));
     expect((expected.totals as { responses: number }[]).map((t) => t.responses)).toEqual(Array.from({ length: FILES }, () => TURNS * 2));
     expect(contents(crashed.db)).toEqual(expected);
+    // And every trigger is back as the migrations made it.
+    expect(triggers(crashed.db)).toEqual(triggers(clean.db));
+    expect(crashed.db.sqlite.prepare(`SELECT count(*) AS n FROM transcript_state WHERE key = 'suspended_triggers'`).get()).toEqual({ n: 0 });
   }, 120_000);
 });
