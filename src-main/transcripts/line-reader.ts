@@ -69,3 +69,17 @@ export async function* readLines(file: string, start: number, maxLine: number): 
     await handle.close();
   }
 }
+
+/** The bytes of a file from `start` to its end. */
+export async function readFrom(file: string, start: number): Promise<Buffer> {
+  if (start === 0) return fs.promises.readFile(file);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.max(0, size - start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

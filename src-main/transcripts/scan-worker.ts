@@ -35,15 +35,12 @@ async function run(): Promise<void> {
   try {
     const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite), { timeZone: data.timeZone ?? 'local' });
     store.useTimeZone(data.timeZone ?? 'local');
-    await scanTranscripts(
-      data.roots,
-      new TranscriptIngester(store),
-      (p) => parentPort?.postMessage({ type: 'progress', ...p } satisfies ScanWorkerMessage),
-      (r) => {
+    await scanTranscripts(data.roots, new TranscriptIngester(store), (p) => parentPort?.postMessage({ type: 'progress', ...p } satisfies ScanWorkerMessage), {
+      onFile: (r) => {
         if (r.outcome === 'ingested') parentPort?.postMessage({ type: 'file', sessionId: r.sessionId, outcome: r.outcome } satisfies ScanWorkerMessage);
       },
-      () => stop,
-    );
+      shouldStop: () => stop,
+    });
   } finally {
     database.close();
   }

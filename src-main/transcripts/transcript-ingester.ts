@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emptyOutput, type IngestProblem, type ParseOutput, type TranscriptSourceId } from './parsed';
-import { readLines } from './line-reader';
-import { claudeCodeParser } from './parsers/claude-code';
-import { codexParser } from './parsers/codex';
-import { geminiParser, parseGeminiSession } from './parsers/gemini';
-import { lineContext, type LineParser } from './parsers/line-parser';
+import { inThreadLines, type LineBatches, type LineBatchSource } from './line-batches';
+import { readFrom } from './line-reader';
+import type { IngestProblem, TranscriptSourceId } from './parsed';
+import { parseGeminiSession } from './parsers/gemini';
+import { isLineSource, lineParserOf, type LineSourceId } from './parsers/line-parsers';
 import { parseVscodeSession, replayMutationLog, vscodeSessionIdFromPath } from './parsers/vscode-copilot';
 import { vscodeWorkspaceFolder } from './transcript-sources';
 import type { FileCursor, TranscriptStore } from './transcript-store';
@@ -21,14 +20,8 @@ export interface IngestResult {
   problems: number;
 }
 
-/** Lines longer than this are skipped with a problem recorded, never held in memory. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-/** A file untouched for this long has stopped changing: a last line without its newline is not being written any more. */
-export const QUIET_MS = 10_000;
 /** Whole-file sources (VS Code) larger than this are refused with a problem. */
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
-/** Rows are written in transactions of about this many bytes of input. */
-const BATCH_BYTES = 4 * 1024 * 1024;
 const HEAD_BYTES = 1024;
 /** How many bytes of VS Code logs may be kept replayed in memory. */
 const MAX_CACHED_LOG_BYTES = 256 * 1024 * 1024;
@@ -40,26 +33,29 @@ interface ReplayedLog {
   state: unknown;
 }
 
-/** The bytes of a file from `start` to its end. */
-async function readFrom(file: string, start: number): Promise<Buffer> {
-  if (start === 0) return fs.promises.readFile(file);
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.alloc(Math.max(0, size - start));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+/** A line file about to be written: where its read starts, and its batches, already asked for. */
+interface PreparedLines {
+  kind: 'lines';
+  file: string;
+  source: LineSourceId;
+  stat: fs.Stats;
+  cursor: FileCursor | null;
+  /** Read again from the start: the file is new, or not the one the cursor was for. */
+  replaced: boolean;
+  offset: number;
+  head: string | null;
+  pathId: string | null;
+  batches: LineBatches;
 }
 
+/** An ingest whose reads are begun and whose writes are not: see {@link TranscriptIngester.prepare}. */
+export type PreparedIngest =
+  | { kind: 'done'; result: IngestResult }
+  | { kind: 'failed'; file: string; source: TranscriptSourceId; stat: fs.Stats | null; reason: string }
+  | { kind: 'whole'; file: string; source: TranscriptSourceId; stat: fs.Stats; cursor: FileCursor | null }
+  | PreparedLines;
+
 const AGENT_KIND: Record<TranscriptSourceId, string> = { 'claude-code': 'claude-code', codex: 'codex', 'vscode-copilot': 'copilot', gemini: 'gemini' };
-const LINE_PARSERS: Partial<Record<TranscriptSourceId, LineParser<unknown>>> = {
-  'claude-code': claudeCodeParser as LineParser<unknown>,
-  codex: codexParser as LineParser<unknown>,
-  gemini: geminiParser as LineParser<unknown>,
-};
 
 /** `<length>:<sha1>` of the first bytes already read: if they change, the file was replaced. */
 async function headHash(file: string, length: number): Promise<string | null> {
@@ -118,26 +114,53 @@ export class TranscriptIngester {
     }
   }
 
+  /** Reads what is new in `file` into the store, parsing its lines in this thread. */
   async ingest(file: string, source: TranscriptSourceId): Promise<IngestResult> {
+    return this.complete(await this.prepare(file, source, inThreadLines));
+  }
+
+  /**
+   * The first half of an ingest, which writes nothing: the file's stat and cursor and, for a line file,
+   * where to read from, its lines asked of `lines` (a parse thread starts on them at once, while
+   * the rows of an earlier file are still being written). Never throws: a failure is a prepared outcome.
+   */
+  async prepare(file: string, source: TranscriptSourceId, lines: LineBatchSource): Promise<PreparedIngest> {
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { path: file, outcome: 'gone', sessionId: null, bytes: 0, problems: 0 };
-      return this.unreadable(file, source, null, `cannot read the file: ${(error as Error).message}`);
+      if (code === 'ENOENT') return { kind: 'done', result: { path: file, outcome: 'gone', sessionId: null, bytes: 0, problems: 0 } };
+      return { kind: 'failed', file, source, stat: null, reason: `cannot read the file: ${(error as Error).message}` };
     }
     const cursor = this.store.cursor(file);
     if (cursor && cursor.size === stat.size && cursor.mtimeMs === Math.floor(stat.mtimeMs) && cursor.inode === stat.ino && cursor.status !== 'retrying') {
-      return { path: file, outcome: 'unchanged', sessionId: cursor.sessionId, bytes: 0, problems: 0 };
+      return { kind: 'done', result: { path: file, outcome: 'unchanged', sessionId: cursor.sessionId, bytes: 0, problems: 0 } };
     }
+    // Gemini's older chats are whole .json files; every other .jsonl is read line by line.
+    if (!file.endsWith('.jsonl') || !isLineSource(source)) return { kind: 'whole', file, source, stat, cursor };
     try {
-      // Gemini's older chats are whole .json files; every other .jsonl is read line by line.
-      const parser = file.endsWith('.jsonl') ? LINE_PARSERS[source] : undefined;
-      return parser ? await this.ingestLines(file, source, parser, stat, cursor) : await this.ingestWhole(file, source, stat, cursor);
+      return await this.prepareLines(file, source, stat, cursor, lines);
+    } catch (error) {
+      return { kind: 'failed', file, source, stat, reason: `cannot read the file: ${(error as Error).message}` };
+    }
+  }
+
+  /** The second half of an ingest: writes what {@link prepare} began, in batches, and answers what happened. */
+  async complete(prepared: PreparedIngest): Promise<IngestResult> {
+    if (prepared.kind === 'done') return prepared.result;
+    if (prepared.kind === 'failed') return this.unreadable(prepared.file, prepared.source, prepared.stat, prepared.reason);
+    const { file, source, stat } = prepared;
+    try {
+      return prepared.kind === 'lines' ? await this.writeLines(prepared) : await this.ingestWhole(file, source, stat, prepared.cursor);
     } catch (error) {
       return this.unreadable(file, source, stat, `cannot read the file: ${(error as Error).message}`);
     }
+  }
+
+  /** Drops an ingest prepared but not to be completed (a stopped scan): its lines are no longer read. */
+  abandon(prepared: PreparedIngest): void {
+    if (prepared.kind === 'lines') prepared.batches.cancel();
   }
 
   private unreadable(file: string, source: TranscriptSourceId, stat: fs.Stats | null, reason: string): IngestResult {
@@ -159,28 +182,32 @@ export class TranscriptIngester {
     return { path: file, outcome: 'failed', sessionId: cursor?.sessionId ?? null, bytes: 0, problems: 1 };
   }
 
-  private async ingestLines(file: string, source: TranscriptSourceId, parser: LineParser<unknown>, stat: fs.Stats, cursor: FileCursor | null): Promise<IngestResult> {
-    let offset = cursor?.offset ?? 0;
-    const startOffset = offset;
-    let state: unknown = cursor ? JSON.parse(cursor.state) : null;
-    let head = cursor?.headHash ?? null;
+  /** Where a line file is read from (its end, or its start when it was replaced) and with what parser state. */
+  private async prepareLines(file: string, source: LineSourceId, stat: fs.Stats, cursor: FileCursor | null, lines: LineBatchSource): Promise<PreparedLines> {
+    const parser = lineParserOf(source);
+    const head = cursor?.headHash ?? null;
     const replaced =
       !cursor || cursor.inode !== stat.ino || stat.size < cursor.offset || (head !== null && (await headHash(file, headLength(head))) !== head);
     const pathId = parser.sessionIdFromPath(file);
-    if (replaced) {
-      offset = 0;
-      state = parser.initialState(pathId, file);
-      head = null;
-    }
-    let out = emptyOutput();
-    let batchStart = offset;
+    const offset = replaced || !cursor ? 0 : cursor.offset;
+    const state: unknown = replaced || !cursor ? parser.initialState(pathId, file) : JSON.parse(cursor.state);
+    const batches = lines.open({ file, source, offset, state, size: stat.size, mtimeMs: stat.mtimeMs });
+    return { kind: 'lines', file, source, stat, cursor, replaced, offset, head: replaced ? null : head, pathId, batches };
+  }
+
+  /** Writes a line file's batches as they come, each in one transaction with the cursor after it. */
+  private async writeLines(prepared: PreparedLines): Promise<IngestResult> {
+    const { file, source, stat, cursor, replaced, pathId } = prepared;
+    let { head } = prepared;
+    let end = prepared.offset;
     let problems = 0;
     let restart = replaced;
     let sessionId: string | null = cursor?.sessionId ?? null;
-    const flush = async (end: number): Promise<void> => {
-      if (head === null || headLength(head) < Math.min(HEAD_BYTES, end)) head = await headHash(file, Math.min(HEAD_BYTES, end));
+    for await (const batch of prepared.batches) {
+      const out = batch.output;
+      if (head === null || headLength(head) < Math.min(HEAD_BYTES, batch.end)) head = await headHash(file, Math.min(HEAD_BYTES, batch.end));
       // The lines say whose session this is (a copy under another name is the same one); the path only when they cannot.
-      const externalId = parser.sessionId(state) ?? pathId;
+      const externalId = batch.sessionId ?? pathId;
       if (source === 'gemini' && !out.session.cwd) {
         // Also for an aborted or empty run: it still ran in a folder, and is named for it.
         out.session.cwd = this.geminiFolder(file) ?? undefined;
@@ -189,7 +216,7 @@ export class TranscriptIngester {
       problems += out.problems.length;
       sessionId =
         this.store.apply({
-          cursor: { path: file, source, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino, offset: end, headHash: head, state: JSON.stringify(state), status: 'ok' },
+          cursor: { path: file, source, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), inode: stat.ino, offset: batch.end, headHash: head, state: batch.state, status: 'ok' },
           source,
           agentKind: AGENT_KIND[source],
           externalId,
@@ -197,54 +224,11 @@ export class TranscriptIngester {
           reconcile: false,
           restart,
         }) ?? sessionId;
-      out = emptyOutput();
-      batchStart = end;
       restart = false;
-    };
-    for await (const line of readLines(file, offset, MAX_LINE_BYTES)) {
-      if (line.kind === 'oversize') {
-        out.problems.push({ offset: line.offset, reason: `line of ${line.end - line.offset} bytes is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB limit; skipped` });
-      } else if (line.text.trim() !== '') {
-        parseLineInto(parser, line.text, line.offset, state, out);
-      }
-      offset = line.end;
-      if (offset - batchStart >= BATCH_BYTES) await flush(offset);
+      end = batch.end;
     }
-    offset = await this.lastLine(file, parser, stat, offset, state, out);
-    await flush(offset);
-    const from = replaced ? 0 : startOffset;
-    return { path: file, outcome: replaced || offset > from ? 'ingested' : 'unchanged', sessionId, bytes: offset - from, problems };
-  }
-
-  /**
-   * A last line without its newline: read when it is a whole JSON value (a JSON object cannot be cut
-   * short and still parse), else left for the writer to finish, and recorded as a problem once the file
-   * has stopped changing. Answers where the read ends.
-   */
-  private async lastLine(file: string, parser: LineParser<unknown>, stat: fs.Stats, offset: number, state: unknown, out: ParseOutput): Promise<number> {
-    const rest = stat.size - offset;
-    if (rest <= 0) return offset;
-    const quiet = Date.now() - stat.mtimeMs >= QUIET_MS;
-    if (rest > MAX_LINE_BYTES) {
-      if (quiet) out.problems.push({ offset, reason: `the last line (${rest} bytes, no newline) is longer than the ${MAX_LINE_BYTES / 1024 / 1024} MB limit; skipped` });
-      return quiet ? stat.size : offset;
-    }
-    const tail = await readFrom(file, offset);
-    const text = tail.toString('utf8').replace(/\r$/, '');
-    if (text.trim() === '') return offset + tail.length;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      if (quiet) out.problems.push({ offset, reason: `the last line (${rest} bytes) has no newline and is not complete JSON: the file stopped changing before it was finished` });
-      return offset;
-    }
-    try {
-      parser.parseLine(value, lineContext(offset), state, out);
-    } catch (error) {
-      out.problems.push({ offset, reason: (error as Error).message });
-    }
-    return offset + tail.length;
+    const from = replaced ? 0 : (cursor?.offset ?? 0);
+    return { path: file, outcome: replaced || end > from ? 'ingested' : 'unchanged', sessionId, bytes: end - from, problems };
   }
 
   private async ingestWhole(file: string, source: TranscriptSourceId, stat: fs.Stats, cursor: FileCursor | null): Promise<IngestResult> {
@@ -337,17 +321,3 @@ function isWholeJson(text: string): boolean {
   }
 }
 
-function parseLineInto(parser: LineParser<unknown>, text: string, offset: number, state: unknown, out: ParseOutput): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    out.problems.push({ offset, reason: `malformed JSON: ${(error as Error).message.slice(0, 200)}` });
-    return;
-  }
-  try {
-    parser.parseLine(value, lineContext(offset), state, out);
-  } catch (error) {
-    out.problems.push({ offset, reason: (error as Error).message });
-  }
-}

@@ -1,5 +1,6 @@
+import { inThreadLines, type LineBatchSource } from './line-batches';
 import { findTranscriptFiles, type TranscriptRoot } from './transcript-sources';
-import type { IngestResult, TranscriptIngester } from './transcript-ingester';
+import type { IngestResult, PreparedIngest, TranscriptIngester } from './transcript-ingester';
 
 /** How far a scan has got. */
 export interface ScanProgress {
@@ -11,6 +12,16 @@ export interface ScanProgress {
   done: boolean;
 }
 
+/** What else a scan is told and asked. */
+export interface ScanOptions {
+  /** After each file. */
+  onFile?: (result: IngestResult) => void;
+  /** Asked before each file: a scan stops between files, never inside one. */
+  shouldStop?: () => boolean;
+  /** Where line files are read and parsed: a `ParseThread` to do it beside the writes; by default this thread. */
+  lines?: LineBatchSource;
+}
+
 /** Rows of about this much input are indexed for search (and their sessions' totals counted) together while a scan runs. */
 const SEARCH_INDEX_EVERY_BYTES = 64 * 1024 * 1024;
 
@@ -18,13 +29,13 @@ const SEARCH_INDEX_EVERY_BYTES = 64 * 1024 * 1024;
  * Reads every transcript file under the roots, newest first (what a person looks at first is there
  * first). Files already read and unchanged cost one stat. Rows are indexed for search and their
  * sessions' totals counted in bulk, every {@link SEARCH_INDEX_EVERY_BYTES} of input and at the end (also when stopped).
+ * Files are written one after the other, in that order, whichever thread parses them.
  */
 export async function scanTranscripts(
   roots: TranscriptRoot[],
   ingester: TranscriptIngester,
   onProgress: (progress: ScanProgress) => void,
-  onFile: (result: IngestResult) => void = () => {},
-  shouldStop: () => boolean = () => false,
+  { onFile = () => {}, shouldStop = () => false, lines = inThreadLines }: ScanOptions = {},
 ): Promise<ScanProgress> {
   const files = await findTranscriptFiles(roots);
   const progress: ScanProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal: files.reduce((n, f) => n + f.size, 0), problems: 0, done: false };
@@ -32,11 +43,18 @@ export async function scanTranscripts(
   let last = 0;
   let unindexed = 0;
   const store = ingester.store;
+  const prepare = (i: number): Promise<PreparedIngest> | null => (i < files.length ? ingester.prepare(files[i]!.path, files[i]!.source, lines) : null);
+  let next: Promise<PreparedIngest> | null = null;
   store.beginBulk();
   try {
-    for (const file of files) {
+    next = prepare(0);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
       if (shouldStop()) break;
-      const result = await ingester.ingest(file.path, file.source);
+      const prepared = await next!;
+      // The next file is asked for before this one is written: a parse thread reads it meanwhile.
+      next = prepare(i + 1);
+      const result = await ingester.complete(prepared);
       progress.filesDone += 1;
       progress.bytesDone += file.size;
       progress.problems += result.problems;
@@ -53,6 +71,8 @@ export async function scanTranscripts(
       }
     }
   } finally {
+    // Stopped (or failed) with the next file asked for: it is not read any further.
+    if (next) ingester.abandon(await next);
     store.endBulk();
   }
   progress.done = true;

@@ -16,9 +16,11 @@ async function main(): Promise<void> {
     const store = new TranscriptStore(database.sqlite, () => null, { timeZone: 'UTC' });
     store.useTimeZone('UTC');
     let files = 0;
-    await scanTranscripts([{ source: 'claude-code', path: projectsDir }], new TranscriptIngester(store), () => {}, () => {
-      files += 1;
-      process.stdout.write(`file ${files}\n`);
+    await scanTranscripts([{ source: 'claude-code', path: projectsDir }], new TranscriptIngester(store), () => {}, {
+      onFile: () => {
+        files += 1;
+        process.stdout.write(`file ${files}\n`);
+      },
     });
     process.stdout.write('done\n');
   } finally {

@@ -105,7 +105,7 @@ describe('a Claude Code session with a subagent', () => {
     fs.utimesSync(main, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
     fs.utimesSync(sub0, new Date('2026-01-02T00:00:00Z'), new Date('2026-01-02T00:00:00Z'));
     const order: string[] = [];
-    await scanTranscripts([{ source: 'claude-code', path: path.join(t.dir, 'projects') }], t.ingester, () => {}, (r) => order.push(r.path));
+    await scanTranscripts([{ source: 'claude-code', path: path.join(t.dir, 'projects') }], t.ingester, () => {}, { onFile: (r) => order.push(r.path) });
     expect(order).toEqual([sub0, main]);
     expect(session(t, CLAUDE_ID)).toMatchObject({ title: expected.firstPrompt, path: main });
   });
