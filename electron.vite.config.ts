@@ -25,6 +25,7 @@ export default defineConfig({
           serve: resolve(__dirname, 'src-main/serve.ts'),
           'pty-host': resolve(__dirname, 'src-main/agents/pty-host/main.ts'),
           'transcript-scan': resolve(__dirname, 'src-main/transcripts/scan-worker.ts'),
+          'transcript-parse': resolve(__dirname, 'src-main/transcripts/parse-worker.ts'),
           'history-worker': resolve(__dirname, 'src-main/transcripts/history-worker.ts'),
         },
         onwarn,

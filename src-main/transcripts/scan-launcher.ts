@@ -31,7 +31,8 @@ export function workerScanHandle(worker: Worker): ScanHandle {
   };
 }
 
-/** The built app's scan worker: `transcript-scan.js` next to the main entry. */
+/** The built app's scan worker: `transcript-scan.js` next to the main entry, parsing on `transcript-parse.js`. */
 export function builtScanLauncher(mainDir: string): ScanLauncher {
-  return (data: ScanWorkerData) => workerScanHandle(new Worker(path.join(mainDir, 'transcript-scan.js'), { workerData: data }));
+  return (data: ScanWorkerData) =>
+    workerScanHandle(new Worker(path.join(mainDir, 'transcript-scan.js'), { workerData: { ...data, parseWorker: { file: path.join(mainDir, 'transcript-parse.js') } } satisfies ScanWorkerData }));
 }

@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../db/client';
 import { projectResolverFor } from './project-resolver';
+import { ParseThread } from './parse-thread';
 import { scanTranscripts } from './transcript-scanner';
 import type { TranscriptRoot } from './transcript-sources';
 import { TranscriptIngester } from './transcript-ingester';
 import { TranscriptStore } from './transcript-store';
+import { startWorker, type WorkerEntry } from './worker-entry';
 
 /** What the main thread hands the scan worker. */
 export interface ScanWorkerData {
@@ -14,6 +16,8 @@ export interface ScanWorkerData {
   roots: TranscriptRoot[];
   /** The zone usage days are counted in (`local` or an IANA name); the rollup is rebuilt first when it was built in another. */
   timeZone?: string;
+  /** The parse worker (`transcript-parse.js` when built): line files are parsed on it while this thread writes; without it, here. */
+  parseWorker?: WorkerEntry;
 }
 
 /** Messages the worker posts. */
@@ -32,6 +36,8 @@ async function run(): Promise<void> {
   });
   // Listening for 'stop' must not keep the worker alive once the scan is done.
   parentPort?.unref();
+  const entry = data.parseWorker;
+  const parseThread = entry ? new ParseThread(() => startWorker(entry)) : null;
   try {
     const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite), { timeZone: data.timeZone ?? 'local' });
     store.useTimeZone(data.timeZone ?? 'local');
@@ -40,8 +46,10 @@ async function run(): Promise<void> {
         if (r.outcome === 'ingested') parentPort?.postMessage({ type: 'file', sessionId: r.sessionId, outcome: r.outcome } satisfies ScanWorkerMessage);
       },
       shouldStop: () => stop,
+      ...(parseThread ? { lines: parseThread } : {}),
     });
   } finally {
+    await parseThread?.dispose();
     database.close();
   }
 }

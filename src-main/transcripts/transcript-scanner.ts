@@ -22,6 +22,8 @@ export interface ScanOptions {
   lines?: LineBatchSource;
 }
 
+/** How many files past the one being written are asked for (a file is stat'ed and its cursor read; nothing written). */
+const FILES_AHEAD = 4;
 /** Rows of about this much input are indexed for search (and their sessions' totals counted) together while a scan runs. */
 const SEARCH_INDEX_EVERY_BYTES = 64 * 1024 * 1024;
 
@@ -43,17 +45,17 @@ export async function scanTranscripts(
   let last = 0;
   let unindexed = 0;
   const store = ingester.store;
-  const prepare = (i: number): Promise<PreparedIngest> | null => (i < files.length ? ingester.prepare(files[i]!.path, files[i]!.source, lines) : null);
-  let next: Promise<PreparedIngest> | null = null;
+  // Files are asked for ahead of the one being written, so a parse thread can go on into the next
+  // ones (as far as its credits let it) instead of waiting for each to be asked.
+  const asked: Promise<PreparedIngest>[] = [];
+  let next = 0;
   store.beginBulk();
   try {
-    next = prepare(0);
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       if (shouldStop()) break;
-      const prepared = await next!;
-      // The next file is asked for before this one is written: a parse thread reads it meanwhile.
-      next = prepare(i + 1);
+      for (; next < files.length && next <= i + FILES_AHEAD; next++) asked.push(ingester.prepare(files[next]!.path, files[next]!.source, lines));
+      const prepared = await asked.shift()!;
       const result = await ingester.complete(prepared);
       progress.filesDone += 1;
       progress.bytesDone += file.size;
@@ -71,8 +73,8 @@ export async function scanTranscripts(
       }
     }
   } finally {
-    // Stopped (or failed) with the next file asked for: it is not read any further.
-    if (next) ingester.abandon(await next);
+    // Stopped (or failed) with files asked for: they are not read any further.
+    for (const prepared of asked) ingester.abandon(await prepared);
     store.endBulk();
   }
   progress.done = true;

@@ -70,7 +70,7 @@ test('the packaged app holds the built app, migrations, hook and icons, unpacks 
 
   // What the app needs at run time.
   const migrations = fs.readdirSync(path.join(ROOT, 'db/migrations'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)));
-  for (const file of ['package.json', 'out/main/electron.js', 'out/main/serve.js', 'out/main/pty-host.js', 'out/main/transcript-scan.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/favicon.svg', 'resources/hook', ...migrations, ...TRAY_ICON_FILES.map((f) => `resources/tray/${f}`)]) {
+  for (const file of ['package.json', 'out/main/electron.js', 'out/main/serve.js', 'out/main/pty-host.js', 'out/main/transcript-scan.js', 'out/main/transcript-parse.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/favicon.svg', 'resources/hook', ...migrations, ...TRAY_ICON_FILES.map((f) => `resources/tray/${f}`)]) {
     expect(files.has(file), file).toBe(true);
   }
   expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).main).toBe('out/main/electron.js');

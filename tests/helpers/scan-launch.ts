@@ -1,12 +1,7 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { workerScanHandle } from '../../src-main/transcripts/scan-launcher';
 import type { ScanLauncher } from '../../src-main/transcripts/transcript-service';
+import { PARSE_WORKER, workerFromSource } from './worker-from-source';
 
-const WORKER = path.resolve(__dirname, '../../src-main/transcripts/scan-worker.ts');
-
-/** Runs the real scan worker from source (through tsx), as the built app runs its bundle. */
+/** Runs the real scan worker from source (through tsx), as the built app runs its bundle, with its parse worker from source too. */
 export const scanLaunchFromSource: ScanLauncher = (data) =>
-  workerScanHandle(
-    new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(WORKER)});`, { eval: true, workerData: data }),
-  );
+  workerScanHandle(workerFromSource('src-main/transcripts/scan-worker.ts', { workerData: { ...data, parseWorker: PARSE_WORKER } }));

@@ -98,3 +98,23 @@ export function messageCounts(db: DatabaseHandle, sessionId: string): Record<str
   const rows = db.sqlite.prepare(`SELECT role || '/' || kind AS k, count(*) AS n FROM messages WHERE session_id = ? GROUP BY k ORDER BY k`).all(sessionId) as { k: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
+
+/**
+ * Everything a scan writes, by what identifies it (external ids and paths, not the row ids a database
+ * makes up, nor write times), so two databases that read the same files can be compared.
+ */
+export function scanRows(db: DatabaseHandle) {
+  const all = (sql: string) => db.sqlite.prepare(sql).all();
+  const session = `(SELECT external_id FROM sessions WHERE id = session_id)`;
+  return {
+    sessions: all(`SELECT external_id, source, agent_kind, title, cwd, started_at, ended_at, models, transcript_path FROM sessions ORDER BY external_id`),
+    messages: all(`SELECT ${session} AS session, external_id, role, kind, text, sequence, timestamp, model, usage_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens
+      FROM messages ORDER BY 1, 2, sequence`),
+    tools: all(`SELECT ${session} AS session, external_id, name, input, output_summary, status, turn FROM tool_calls ORDER BY 1, 2, status`),
+    usage: all(`SELECT key, ${session} AS session, day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, at, sidechain FROM usage_records ORDER BY key`),
+    daily: all(`SELECT * FROM usage_daily ORDER BY day, agent_kind, model, project_key`),
+    counts: all(`SELECT ${session} AS session, messages, tool_calls FROM session_counts ORDER BY 1`),
+    totals: all(`SELECT ${session} AS session, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses, first_day, last_day FROM session_usage ORDER BY 1, 2`),
+    files: all(`SELECT path, source, size, mtime_ms, inode, offset, head_hash, state, ${session} AS session, status, problems, problem_count FROM transcript_files ORDER BY path`),
+  };
+}

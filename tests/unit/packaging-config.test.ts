@@ -27,7 +27,7 @@ const moduleFileShipped = matcher(['**/*', ...(config.files as string[]).filter(
 
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
 /** What `electron-vite build` writes (the names are stable but for the content hashes). */
-const built = ['out/main/electron.js', 'out/main/serve.js', 'out/main/pty-host.js', 'out/main/transcript-scan.js', 'out/main/chunks/app-abc123.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'out/renderer/favicon.svg'];
+const built = ['out/main/electron.js', 'out/main/serve.js', 'out/main/pty-host.js', 'out/main/transcript-scan.js', 'out/main/transcript-parse.js', 'out/main/chunks/app-abc123.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/renderer/assets/index-abc.js', 'out/renderer/favicon.svg'];
 
 describe('the packaging configuration', () => {
   it('is valid for electron-builder', async () => {
