@@ -155,10 +155,13 @@ export class TranscriptIngester {
       return prepared.kind === 'lines' ? await this.writeLines(prepared) : await this.ingestWhole(file, source, stat, prepared.cursor);
     } catch (error) {
       return this.unreadable(file, source, stat, `cannot read the file: ${(error as Error).message}`);
+    } finally {
+      // Whatever ended the writes, the lines left unread are not wanted: a parse thread must not keep them (and its credits).
+      this.abandon(prepared);
     }
   }
 
-  /** Drops an ingest prepared but not to be completed (a stopped scan): its lines are no longer read. */
+  /** Lets go of what a prepared ingest still reads (a stopped scan; a file whose writes failed): its lines are no longer read. */
   abandon(prepared: PreparedIngest): void {
     if (prepared.kind === 'lines') prepared.batches.cancel();
   }

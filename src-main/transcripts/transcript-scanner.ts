@@ -46,15 +46,23 @@ export async function scanTranscripts(
   let unindexed = 0;
   const store = ingester.store;
   // Files are asked for ahead of the one being written, so a parse thread can go on into the next
-  // ones (as far as its credits let it) instead of waiting for each to be asked.
+  // ones (as far as its credits let it) instead of waiting for each to be asked. One after the other:
+  // a parse thread reads them in the order asked, and must read them in the order they are written, or
+  // it would hold its credits on a later file while the writer waits for an earlier one.
   const asked: Promise<PreparedIngest>[] = [];
   let next = 0;
+  let lastAsked: Promise<unknown> = Promise.resolve();
+  const ask = (file: (typeof files)[number]): void => {
+    const prepared = lastAsked.then(() => ingester.prepare(file.path, file.source, lines));
+    asked.push(prepared);
+    lastAsked = prepared;
+  };
   store.beginBulk();
   try {
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       if (shouldStop()) break;
-      for (; next < files.length && next <= i + FILES_AHEAD; next++) asked.push(ingester.prepare(files[next]!.path, files[next]!.source, lines));
+      for (; next < files.length && next <= i + FILES_AHEAD; next++) ask(files[next]!);
       const prepared = await asked.shift()!;
       const result = await ingester.complete(prepared);
       progress.filesDone += 1;

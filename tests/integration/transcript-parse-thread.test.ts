@@ -172,6 +172,31 @@ describe('a first scan with a parse thread', () => {
     expect(seen.batches).toBeGreaterThan(12);
   }, 120_000);
 
+  it('asks the parse thread for the files in the order it writes them, also when some take longer to prepare (appended files are checked for replacement)', async () => {
+    const home = tempDir('pitwall-parse-home-');
+    const projects = path.join(home, '.claude', 'projects');
+    const roots: TranscriptRoot[] = [{ source: 'claude-code', path: projects }];
+    const id = (n: number) => `5a1e0000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`;
+    const appended = [1, 3, 5, 7, 9, 11].map((n) => writeClaudeSession(projects, id(n), '/work/d', DAY, turns(10, 10, `old${n}`)));
+    const here = transcriptDb();
+    const there = transcriptDb();
+    await scan(here, roots);
+    await scan(there, roots);
+    // Newest first: an appended file (its prepare reads its head again), then a new one, and so on.
+    appended.forEach((file, i) => {
+      fs.appendFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('"question ', '"again '));
+      touch(file, DAY + (12 - 2 * i) * HOUR);
+      touch(writeClaudeSession(projects, id(2 * i + 2), '/work/d', DAY, turns(10, 10, `new${i}`)), DAY + (11 - 2 * i) * HOUR);
+    });
+    await scan(here, roots);
+    const { thread } = parseThread();
+    const opened: string[] = [];
+    const results = await scan(there, roots, { lines: { open: (request) => (opened.push(request.file), thread.open(request)) } });
+    expect(results.map((r) => r.outcome)).toEqual(Array.from({ length: 12 }, () => 'ingested'));
+    expect(opened).toEqual(results.map((r) => r.path));
+    expect(scanRows(there.db)).toEqual(scanRows(here.db));
+  }, 30_000);
+
   it('stopped midway leaves the parse thread idle, and the next scan with it finishes without duplicates', async () => {
     const home = tempDir('pitwall-parse-home-');
     const projects = path.join(home, '.claude', 'projects');
