@@ -44,7 +44,7 @@ export interface LineBatchSource {
   open(request: LineRequest): LineBatches;
 }
 
-/** Reads and parses the lines in this thread, one batch ahead of none: each when it is taken. */
+/** Reads and parses the lines in this thread, each batch when it is taken. */
 export const inThreadLines: LineBatchSource = {
   open(request) {
     const batches = readLineBatches(request);
