@@ -4,6 +4,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { installSyncTriggers, missingSyncTriggers } from './sync-triggers';
+import type { WriteTurns } from './write-turns';
 
 /** The typed drizzle handle over Pitwall's schema. */
 export type PitwallDb = BetterSQLite3Database<typeof schema>;
@@ -19,6 +20,8 @@ export interface OpenDatabaseOptions {
    * it loads a copy built for it while plain Node (tests, headless) loads the default one.
    */
   nativeBinding?: string;
+  /** Counts this connection's writes, for a bulk writer in another thread to make way for them. */
+  writeTurns?: WriteTurns;
 }
 
 /** An open database: the raw handle for pragmas and transactions, and the drizzle one for queries. */
@@ -40,6 +43,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    options.writeTurns?.countWritesOf(sqlite);
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: options.migrationsDir });
     installSyncTriggers(sqlite);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../db/client';
+import { WriteTurns } from '../db/write-turns';
 import type { AppConfig } from './config';
 import { EventBus } from './events/event-bus';
 import { createHandlers } from './ipc/handlers';
@@ -89,9 +90,12 @@ export function createApp(config: AppConfig): App {
   // Data dir 0700, Pitwall's own files 0600 (older installs are tightened here).
   tightenDataDir(config.dataDir);
   const store = new DisposableStore();
+  // The first scan writes from its own thread; it makes way for this connection's writes.
+  const writeTurns = new WriteTurns();
   const database = openDatabase({
     file: path.join(config.dataDir, 'pitwall.db'),
     migrationsDir: config.migrationsDir,
+    writeTurns,
     ...(config.sqliteNativeBinding ? { nativeBinding: config.sqliteNativeBinding } : {}),
   });
   store.add(toDisposable(() => database.close()));
@@ -145,6 +149,7 @@ export function createApp(config: AppConfig): App {
       nativeBinding: config.sqliteNativeBinding ?? null,
       defaultRoots: config.transcriptRoots ?? defaultTranscriptRoots(),
       launchScan: config.transcriptScanLaunch ?? builtScanLauncher(mainDir),
+      writeTurns,
       ...(config.transcriptDebounceMs !== undefined ? { debounceMs: config.transcriptDebounceMs } : {}),
     }),
   );

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../db/client';
+import { WriteTurns } from '../../db/write-turns';
 import { projectResolverFor } from './project-resolver';
 import { ParseThread } from './parse-thread';
 import { scanTranscripts } from './transcript-scanner';
@@ -18,6 +19,8 @@ export interface ScanWorkerData {
   timeZone?: string;
   /** The parse worker (`transcript-parse.js` when built): line files are parsed on it while this thread writes; without it, here. */
   parseWorker?: WorkerEntry;
+  /** The core's {@link WriteTurns}: the scan takes turns with the core's writes, between its own transactions. */
+  writeTurns?: SharedArrayBuffer;
 }
 
 /** Messages the worker posts. */
@@ -39,7 +42,11 @@ async function run(): Promise<void> {
   const entry = data.parseWorker;
   const parseThread = entry ? new ParseThread(() => startWorker(entry)) : null;
   try {
-    const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite), { timeZone: data.timeZone ?? 'local' });
+    const turns = data.writeTurns ? new WriteTurns(data.writeTurns) : null;
+    const store = new TranscriptStore(database.sqlite, projectResolverFor(database.sqlite), {
+      timeZone: data.timeZone ?? 'local',
+      ...(turns ? { writeTurn: <T>(transaction: () => T): T => turns.bulk(transaction) } : {}),
+    });
     store.useTimeZone(data.timeZone ?? 'local');
     await scanTranscripts(data.roots, new TranscriptIngester(store), (p) => parentPort?.postMessage({ type: 'progress', ...p } satisfies ScanWorkerMessage), {
       onFile: (r) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { watch, type FSWatcher } from 'chokidar';
+import type { WriteTurns } from '../../db/write-turns';
 import type { TranscriptRootView, TranscriptScanProgress } from '../../src-common/domain/transcript';
 import type { EventBus } from '../events/event-bus';
 import type { Disposable } from '../lifecycle';
@@ -32,6 +33,8 @@ export interface TranscriptServiceOptions {
   nativeBinding: string | null;
   defaultRoots: TranscriptRoot[];
   launchScan: ScanLauncher;
+  /** The core connection's write count: the scan worker makes way for the core's writes. */
+  writeTurns?: WriteTurns;
   /**
    * How long a whole-file session (VS Code's `.json`, rewritten in place) must be quiet before it is
    * read. Line files (`.jsonl`) are read at once: only their complete lines are taken, so an append
@@ -197,6 +200,7 @@ export class TranscriptService implements Disposable {
       nativeBinding: this.options.nativeBinding,
       roots,
       timeZone: this.store.timeZone(),
+      ...(this.options.writeTurns ? { writeTurns: this.options.writeTurns.buffer } : {}),
     });
     this.scan = scan;
     let progress: TranscriptScanProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, problems: 0, done: false, error: null };

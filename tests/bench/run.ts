@@ -5,6 +5,7 @@ import { benchIngestLatency } from './ingest-latency';
 import { benchIngest } from './ingest';
 import { benchPtyThroughput } from './pty-throughput';
 import { benchRuleEvaluation } from './rule-evaluation';
+import { benchScanContention } from './scan-contention';
 import { benchStartup } from './startup';
 import { benchStatus } from './status';
 import { benchSync } from './sync';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   status: benchStatus,
   history: benchHistory,
   'worktree-create': benchWorktreeCreate,
+  'scan-contention': benchScanContention,
 };
 
 async function main(): Promise<void> {
