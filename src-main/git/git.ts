@@ -52,7 +52,11 @@ export async function gitOutput(cwd: string, args: string[], env?: Record<string
   }
 }
 
-/** Like {@link gitRaw} but answers null instead of throwing (for probes such as "does this ref exist"). */
+/**
+ * Like {@link gitRaw} but answers null instead of throwing (for probes such as "does this ref exist").
+ * Probes leave out `--quiet`: simple-git waits 50 ms more after a command that printed nothing, so a
+ * silent "no" cost 50 ms where git's message on stderr costs nothing.
+ */
 export async function gitProbe(cwd: string, args: string[]): Promise<string | null> {
   try {
     return (await gitAt(cwd).raw(args)).trim();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { AppError } from '../../src-common/result';
-import { gitProbe, gitRaw } from './git';
+import { gitOutput, gitProbe } from './git';
 
 /**
  * The top-level folder of the repository that holds `folder` (resolved through symlinks).
@@ -21,20 +21,29 @@ export async function repositoryRoot(folder: string): Promise<string> {
   return fs.realpathSync(top);
 }
 
-/** Names of the repository's remotes. */
+/**
+ * Names of the repository's remotes: the `remote.<name>.*` keys of its configuration. Not `git remote`,
+ * which prints nothing for a repository without one, and simple-git waits 50 ms after any command
+ * that printed nothing (a repository's own configuration always holds `core.*` keys).
+ */
 export async function listRemotes(root: string): Promise<string[]> {
-  const out = await gitRaw(root, ['remote']);
-  return out.split('\n').filter((l) => l.length > 0);
+  const out = await gitOutput(root, ['config', '--list', '--name-only', '-z']);
+  const names = new Set<string>();
+  for (const key of out.split('\0')) {
+    const match = /^remote\.(.+)\.[^.]+$/s.exec(key);
+    if (match) names.add(match[1]!);
+  }
+  return [...names];
 }
 
 /** True when `ref` resolves to a commit. */
 export async function refExists(root: string, ref: string): Promise<boolean> {
-  return (await gitProbe(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])) !== null;
+  return (await gitProbe(root, ['rev-parse', '--verify', `${ref}^{commit}`])) !== null;
 }
 
 /** The branch checked out in `root`, or null when HEAD is detached. */
 export async function currentBranch(root: string): Promise<string | null> {
-  return gitProbe(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return gitProbe(root, ['symbolic-ref', '--short', 'HEAD']);
 }
 
 /**
@@ -42,10 +51,10 @@ export async function currentBranch(root: string): Promise<string | null> {
  * `master` when present, else whatever is checked out.
  */
 export async function detectDefaultBranch(root: string): Promise<string> {
-  const remoteHead = await gitProbe(root, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
+  const remoteHead = await gitProbe(root, ['symbolic-ref', '--short', 'refs/remotes/origin/HEAD']);
   if (remoteHead?.startsWith('origin/')) return remoteHead.slice('origin/'.length);
   for (const name of ['main', 'master', 'trunk', 'develop']) {
-    if (await gitProbe(root, ['show-ref', '--verify', '--quiet', `refs/heads/${name}`]) !== null) return name;
+    if (await gitProbe(root, ['show-ref', '--verify', `refs/heads/${name}`]) !== null) return name;
   }
   return (await currentBranch(root)) ?? 'main';
 }

@@ -19,7 +19,7 @@ export async function snapshotWorkingTree(worktree: string, ref: string, message
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pitwall-index-'));
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
   try {
-    const head = await gitProbe(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    const head = await gitProbe(worktree, ['rev-parse', '--verify', 'HEAD']);
     if (head) await gitRaw(worktree, ['read-tree', 'HEAD'], env);
     await gitRaw(worktree, ['add', '--all', '--', '.', ...(await excludePathspecs(worktree, keepOut))], env);
     const tree = await gitRaw(worktree, ['write-tree'], env);

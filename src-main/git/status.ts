@@ -25,7 +25,7 @@ export function isUnder(file: string, paths: readonly string[]): boolean {
 /** HEAD, dirty file count (not counting the untracked `keepOut` paths) and ahead/behind against `baseRef` for one worktree. */
 export async function readWorktreeStatus(worktree: string, baseRef: string, keepOut: readonly string[] = []): Promise<WorktreeGitStatus> {
   const [headSha, dirty, branch] = await Promise.all([
-    gitProbe(worktree, ['rev-parse', '--verify', '--quiet', 'HEAD']),
+    gitProbe(worktree, ['rev-parse', '--verify', 'HEAD']),
     changedPaths(worktree, keepOut),
     currentBranch(worktree),
   ]);

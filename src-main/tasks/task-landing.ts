@@ -47,7 +47,7 @@ export class TaskLanding {
     if (row.sessionId && !isFinished(this.deps.sessions.get(row.sessionId).status)) await this.deps.sessions.stop(row.sessionId);
     await commitAll(wt.path, `${row.title} (uncommitted agent work, saved by Pitwall)`, await copiedFiles(wt.path));
     const base = project.config.baseBranch;
-    const baseBefore = await gitProbe(project.path, ['rev-parse', '--verify', '--quiet', `refs/heads/${base}^{commit}`]);
+    const baseBefore = await gitProbe(project.path, ['rev-parse', '--verify', `refs/heads/${base}^{commit}`]);
     // Noted before git touches the base: a crash from here on is settled at the next start.
     if (baseBefore) this.journal.begin({ taskId: id, repo: project.path, base, branch: wt.branch, strategy: chosen, baseBefore, startedAt: this.clock() });
     let tip: string;
@@ -105,7 +105,7 @@ export class TaskLanding {
     }
     // Where the base was checked out nowhere, the merge happened in a scratch checkout: it goes either way.
     await removeScratchCheckouts(landing.repo, landing.base);
-    const now = await gitProbe(landing.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${landing.base}^{commit}`]);
+    const now = await gitProbe(landing.repo, ['rev-parse', '--verify', `refs/heads/${landing.base}^{commit}`]);
     const expected = await mergeTree(landing.repo, landing.baseBefore, landing.branch).catch(() => null);
     let landed = false;
     if (now && now !== landing.baseBefore) {

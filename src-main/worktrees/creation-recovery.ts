@@ -23,7 +23,7 @@ function realpathOr(p: string): string {
 export async function inspectCreation(repo: string, worktree: { path: string; branch: string }): Promise<HalfMade> {
   const entries = await listWorktrees(repo).catch(() => []);
   const entry = entries.find((e) => realpathOr(e.path) === realpathOr(worktree.path));
-  const branchSha = await gitProbe(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${worktree.branch}^{commit}`]);
+  const branchSha = await gitProbe(repo, ['rev-parse', '--verify', `refs/heads/${worktree.branch}^{commit}`]);
   const complete =
     entry !== undefined && !entry.prunable && entry.locked === null && entry.branch === worktree.branch && branchSha !== null && fs.existsSync(path.join(worktree.path, '.git'));
   return { complete, registered: entry !== undefined, branchSha };
@@ -56,7 +56,7 @@ export async function rollBackCreation(repo: string, worktree: { path: string; b
   }
   await pruneWorktrees(repo).catch(() => undefined);
   if (found.branchSha) {
-    const base = await gitProbe(repo, ['rev-parse', '--verify', '--quiet', `${worktree.baseRef}^{commit}`]);
+    const base = await gitProbe(repo, ['rev-parse', '--verify', `${worktree.baseRef}^{commit}`]);
     if (base === found.branchSha) await deleteBranchAt(repo, worktree.branch, found.branchSha).catch(() => notes.push(`Branch ${worktree.branch} could not be deleted`));
     else notes.push(`Branch ${worktree.branch} was kept: it no longer points where it was started`);
   }

@@ -108,7 +108,7 @@ export class WorktreeService implements Disposable {
       // While git checks the worktree out: the main checkout's untracked files (to copy) and the start commit.
       const patterns = includePatterns(project.path, project.config.copyFiles);
       const untracked = patterns.length > 0 ? untrackedFiles(project.path) : Promise.resolve([]);
-      const headSha = gitProbe(project.path, ['rev-parse', '--verify', '--quiet', `${startPoint}^{commit}`]);
+      const headSha = gitProbe(project.path, ['rev-parse', '--verify', `${startPoint}^{commit}`]);
       untracked.catch(() => undefined);
       headSha.catch(() => undefined);
       try {
