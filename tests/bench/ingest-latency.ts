@@ -39,6 +39,11 @@ export async function benchIngestLatency(): Promise<void> {
   });
   try {
     await app.transcripts.scanDone();
+    // The first query starts the history worker's statements (from source here, through tsx): timed on
+    // its own, so the appends measure the live path only.
+    const warmStart = performance.now();
+    await app.router.dispatch('history:sessions', { query: 'warm' });
+    const firstQuery = performance.now() - warmStart;
     const ours: number[] = [];
     const bare: number[] = [];
     let heard = 0;
@@ -67,6 +72,7 @@ export async function benchIngestLatency(): Promise<void> {
     console.log(`\nappend -> searchable (${RUNS} appends to a watched Claude Code transcript)`);
     row('pitwall: append to row found by search', `${median(ours).toFixed(1)} ms`, `p95 ${sorted[Math.floor(RUNS * 0.95) - 1]!.toFixed(1)} ms`, `max ${sorted.at(-1)!.toFixed(1)} ms`);
     row('baseline: bare fs.watch hears the append', `${median(bare).toFixed(2)} ms`);
+    row('first search after start (history worker cold)', `${firstQuery.toFixed(1)} ms`);
     row('target p95', '<= 25 ms');
   } finally {
     await app.dispose();
