@@ -18,9 +18,20 @@ const BULK_WRITING = 1;
 export class WriteTurns {
   private readonly cells: Int32Array;
 
-  /** Over `buffer` from another thread's WriteTurns, or a new one. */
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
+  /** Over `buffer` from another thread's WriteTurns, or a new one; either side waits `maxWaitMs` at most. */
+  constructor(
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8),
+    private readonly maxWaitMs = MAX_WAIT_MS,
+  ) {
     this.cells = new Int32Array(buffer);
+  }
+
+  /**
+   * The bulk writer's thread has ended. A thread terminated inside a transaction never said it was
+   * done; without this every core write would wait out {@link MAX_WAIT_MS}.
+   */
+  bulkGone(): void {
+    this.endBulk();
   }
 
   /** Runs a write of the core's: waits for the bulk writer's transaction under way (if any) to end, and keeps the next one back until done. */
@@ -36,7 +47,7 @@ export class WriteTurns {
 
   /** Runs a transaction of the bulk writer's once the core has no write waiting or under way. Off the main thread only. */
   bulk<T>(transaction: () => T): T {
-    const deadline = Date.now() + MAX_WAIT_MS;
+    const deadline = Date.now() + this.maxWaitMs;
     for (;;) {
       // Say so first, then look: of two writers starting at once, at least one sees the other.
       Atomics.store(this.cells, BULK_WRITING, 1);
@@ -57,7 +68,7 @@ export class WriteTurns {
   }
 
   /** Waits while cell `index` holds `value` (any value but 0 when null), until `deadline`. */
-  private waitWhile(index: number, value: number | null, deadline = Date.now() + MAX_WAIT_MS): void {
+  private waitWhile(index: number, value: number | null, deadline = Date.now() + this.maxWaitMs): void {
     for (;;) {
       const now = Atomics.load(this.cells, index);
       const left = deadline - Date.now();

@@ -221,6 +221,8 @@ export class TranscriptService implements Disposable {
       }
     });
     scan.onExit((error) => {
+      // Stopped by terminate inside a transaction, the worker could not say its turn was over.
+      this.options.writeTurns?.bulkGone();
       if (this.scan !== scan) return;
       this.scan = null;
       if (error && !progress.done) report({ ...progress, done: true, error: error.message });

@@ -63,6 +63,23 @@ describe('write turns between the core and a bulk writer', () => {
     core.close();
   });
 
+  it('a bulk writer terminated inside its transaction holds the core back no longer once it is gone', async () => {
+    const { file, core } = setUp();
+    // Waits of a minute at most: without bulkGone() the write below would outlast the test's timeout.
+    const turns = new WriteTurns(new SharedArrayBuffer(8), 60_000);
+    turns.countWritesOf(core);
+    const signal = new SharedArrayBuffer(4);
+    const worker = workerFromSource('tests/helpers/write-turns-child.ts', { workerData: { file, turns: turns.buffer, signal, holdMs: 60_000 } });
+    const cell = new Int32Array(signal);
+    while (Atomics.load(cell, 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    await worker.terminate();
+    turns.bulkGone();
+    // Its connection went with its thread (the transaction rolled back): the core writes at once.
+    core.prepare(`INSERT INTO log (what) VALUES ('core')`).run();
+    expect(core.prepare(`SELECT what FROM log ORDER BY n`).pluck().all()).toEqual(['core']);
+    core.close();
+  }, 20_000);
+
   it('without turns the same write finds the lock taken', async () => {
     const { file, turns } = setUp();
     const plain = new Database(file);
