@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gitProbe } from '../../src-main/git/git';
 import { currentBranch, listRemotes, refExists } from '../../src-main/git/repository';
 import { git, makeRepo } from '../helpers/git-repo';
+import { sourceFiles } from '../helpers/source-files';
 import { removeTempDirs } from '../helpers/temp-dir';
 
 // Probes answer what git answers, without `--quiet`: simple-git waits 50 ms more after a command that
@@ -12,14 +13,6 @@ import { removeTempDirs } from '../helpers/temp-dir';
 afterAll(removeTempDirs);
 
 const ROOT = path.resolve(__dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 describe('git probes', () => {
   it('list the remotes git remote lists: none, several, a name with dots, one with only a fetch refspec', async () => {

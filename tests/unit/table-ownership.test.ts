@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/source-files';
 
 // Each service owns its tables; others ask it. A table of db/schema is imported only by the file
 // that owns it: anything else reading or writing those rows goes through the owner's methods.
@@ -51,14 +52,6 @@ function crossings(files: { file: string; code: string }[]): string[] {
     for (const table of schemaImports(file, code)) if (OWNERS[table] !== relative) found.push(`${relative}: ${table}`);
   }
   return found;
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) ? [full] : [];
-  });
 }
 
 describe('table ownership', () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/source-files';
 
 // The core shares its database with other connections (the transcript scan worker, a second core
 // after a restart). A deferred transaction that reads and then writes fails with SQLITE_BUSY or
@@ -9,14 +10,6 @@ import { describe, expect, it } from 'vitest';
 // then reads.
 
 const ROOT = path.resolve(__dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) ? [full] : [];
-  });
-}
 
 /** The `.transaction(...)` calls of a file that neither run `.immediate` nor pass `behavior: 'immediate'`, as `file:line`. */
 function deferredTransactions(file: string, code: string): string[] {
