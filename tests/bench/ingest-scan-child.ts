@@ -4,7 +4,8 @@ import { ParseThread } from '../../src-main/transcripts/parse-thread';
 import { scanTranscripts } from '../../src-main/transcripts/transcript-scanner';
 import { TranscriptIngester } from '../../src-main/transcripts/transcript-ingester';
 import { TranscriptStore } from '../../src-main/transcripts/transcript-store';
-import { workerFromSource } from '../helpers/worker-from-source';
+import { startWorker } from '../../src-main/transcripts/worker-entry';
+import { PARSE_WORKER } from '../helpers/worker-from-source';
 
 // Run by the ingest benchmark in its own process (so its peak RSS is the scan's alone):
 //   node --import tsx tests/bench/ingest-scan-child.ts <db file> <claude projects dir>
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     const ingester = new TranscriptIngester(store);
     const started = performance.now();
     // Started inside the timing: the app's scan worker starts its parse thread for each scan too.
-    if (process.env.PITWALL_BENCH_PARSE_THREAD !== '0') parseThread = new ParseThread(() => workerFromSource('src-main/transcripts/parse-worker.ts'));
+    if (process.env.PITWALL_BENCH_PARSE_THREAD !== '0') parseThread = new ParseThread(() => startWorker(PARSE_WORKER));
     const progress = await scanTranscripts([{ source: 'claude-code', path: projectsDir }], ingester, () => {}, parseThread ? { lines: parseThread } : {});
     const elapsedMs = performance.now() - started;
     process.stdout.write(`${JSON.stringify({ elapsedMs, maxRSS: process.resourceUsage().maxRSS, progress })}\n`);

@@ -6,7 +6,7 @@ import type { ScanWorkerMessage } from '../../src-main/transcripts/scan-worker';
 import { scanLaunchFromSource } from '../helpers/scan-launch';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir';
 import { MIGRATIONS_DIR } from '../helpers/test-app';
-import { row } from './bench-utils';
+import { median, percentile, row } from './bench-utils';
 import { ensureTranscriptCorpus } from './transcript-corpus';
 
 // The core's own writes while a first scan runs in its worker (as the app runs it): one small write
@@ -22,10 +22,6 @@ interface Waits {
   p95: number;
   max: number;
   scanMs: number;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 /** Times core writes every {@link EVERY_MS} until `until` settles. */
@@ -71,8 +67,8 @@ async function run(projectsDir: string, mode: 'idle' | 'turns' | 'no turns'): Pr
         handle.onExit((error) => (error ? reject(error) : resolve(performance.now() - started)));
       });
     }
-    const waits = (await timeWrites(() => write.immediate(), scanned)).sort((a, b) => a - b);
-    return { writes: waits.length, median: quantile(waits, 0.5), p95: quantile(waits, 0.95), max: waits[waits.length - 1] ?? 0, scanMs: await scanned };
+    const waits = await timeWrites(() => write.immediate(), scanned);
+    return { writes: waits.length, median: median(waits), p95: percentile(waits, 95), max: Math.max(...waits), scanMs: await scanned };
   } finally {
     core.close();
     fs.rmSync(dir, { recursive: true, force: true });
