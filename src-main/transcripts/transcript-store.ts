@@ -286,6 +286,11 @@ export class TranscriptStore {
     return (this.stmts.cursor.get(path) as FileCursor | undefined) ?? null;
   }
 
+  /** Runs `fn` in an IMMEDIATE transaction, in its turn (see {@link TranscriptStoreOptions.writeTurn}). */
+  private write<T>(fn: () => T): T {
+    return this.turn(() => this.sqlite.transaction(fn).immediate());
+  }
+
   /** Writes a batch in one transaction; answers the Pitwall session id the rows went to. */
   apply(batch: ApplyBatch): string | null {
     return this.turn(() => this.applyTx.immediate(batch));
@@ -309,20 +314,18 @@ export class TranscriptStore {
     // goes to a temporary file, which then serves every later statement of the transaction. A 256 MB
     // scan wrote 0.9 GB to such files; in memory its peak RSS stayed the same.
     this.sqlite.pragma('temp_store = MEMORY');
-    this.turn(() =>
-      this.sqlite.transaction(() => {
-        for (const { table, key } of SEARCH_INDEXES) {
-          // Kept when already there: a scan killed midway left rows above it unindexed.
-          this.sqlite
-            .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
-            .run(key, table, key);
-          suspendTriggers(this.sqlite, key);
-        }
-        // Kept when already there too: its seqs say where a killed scan's uncounted rows start.
-        this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, ${LAST_SEQS})`).run(TOTALS_KEY);
-        suspendTriggers(this.sqlite, TOTALS_KEY);
-      }).immediate(),
-    );
+    this.write(() => {
+      for (const { table, key } of SEARCH_INDEXES) {
+        // Kept when already there: a scan killed midway left rows above it unindexed.
+        this.sqlite
+          .prepare(`INSERT INTO transcript_state (key, value) SELECT ?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) WHERE NOT EXISTS (SELECT 1 FROM transcript_state WHERE key = ?)`)
+          .run(key, table, key);
+        suspendTriggers(this.sqlite, key);
+      }
+      // Kept when already there too: its seqs say where a killed scan's uncounted rows start.
+      this.sqlite.prepare(`INSERT OR IGNORE INTO transcript_state (key, value) VALUES (?, ${LAST_SEQS})`).run(TOTALS_KEY);
+      suspendTriggers(this.sqlite, TOTALS_KEY);
+    });
   }
 
   /**
@@ -331,25 +334,23 @@ export class TranscriptStore {
    * `keepDeferring` they stay deferred. Answers how many sessions it counted.
    */
   countTotals(keepDeferring = false): number {
-    return this.turn(() =>
-      this.sqlite.transaction(() => {
-        const after = this.stmts.state.get(TOTALS_KEY) as { value: string } | undefined;
-        if (!after) {
-          // Never missing without its key; put back in case a crash parted them anyway.
-          restoreTriggers(this.sqlite, TOTALS_KEY);
-          return 0;
-        }
-        for (const sql of MARK_NEW_ROWS) this.sqlite.prepare(sql).run({ after: after.value });
-        const sessions = (this.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n;
-        if (sessions > 0) for (const sql of COUNT_PENDING_TOTALS) this.sqlite.prepare(sql).run();
-        if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = ${LAST_SEQS} WHERE key = ?`).run(TOTALS_KEY);
-        else {
-          this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
-          restoreTriggers(this.sqlite, TOTALS_KEY);
-        }
-        return sessions;
-      }).immediate(),
-    );
+    return this.write(() => {
+      const after = this.stmts.state.get(TOTALS_KEY) as { value: string } | undefined;
+      if (!after) {
+        // Never missing without its key; put back in case a crash parted them anyway.
+        restoreTriggers(this.sqlite, TOTALS_KEY);
+        return 0;
+      }
+      for (const sql of MARK_NEW_ROWS) this.sqlite.prepare(sql).run({ after: after.value });
+      const sessions = (this.sqlite.prepare(`SELECT count(*) AS n FROM session_totals_pending`).get() as { n: number }).n;
+      if (sessions > 0) for (const sql of COUNT_PENDING_TOTALS) this.sqlite.prepare(sql).run();
+      if (keepDeferring) this.sqlite.prepare(`UPDATE transcript_state SET value = ${LAST_SEQS} WHERE key = ?`).run(TOTALS_KEY);
+      else {
+        this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(TOTALS_KEY);
+        restoreTriggers(this.sqlite, TOTALS_KEY);
+      }
+      return sessions;
+    });
   }
 
   /** Does the work deferred while writing in bulk so far: search indexing and session totals (see {@link beginBulk}). */
@@ -369,26 +370,24 @@ export class TranscriptStore {
     for (const { table, key, fill } of SEARCH_INDEXES) {
       let done = false;
       while (!done) {
-        done = this.turn(() =>
-          this.sqlite.transaction(() => {
-            const after = this.stmts.state.get(key) as { value: string } | undefined;
-            if (!after) {
-              restoreTriggers(this.sqlite, key);
-              return true;
-            }
-            const last = (this.sqlite.prepare(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) AS seq`).get(table) as { seq: number }).seq;
-            const upTo = Math.min(last, Number(after.value) + SEARCH_INDEX_CHUNK);
-            indexed += this.sqlite.prepare(fill).run(Number(after.value), upTo).changes;
-            if (upTo < last || keepDeferring) {
-              this.stmts.setState.run(key, String(upTo));
-              return upTo === last;
-            }
-            // Read and indexed up to the last row in this same transaction: from here the trigger indexes each new row.
-            this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+        done = this.write(() => {
+          const after = this.stmts.state.get(key) as { value: string } | undefined;
+          if (!after) {
             restoreTriggers(this.sqlite, key);
             return true;
-          }).immediate(),
-        );
+          }
+          const last = (this.sqlite.prepare(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) AS seq`).get(table) as { seq: number }).seq;
+          const upTo = Math.min(last, Number(after.value) + SEARCH_INDEX_CHUNK);
+          indexed += this.sqlite.prepare(fill).run(Number(after.value), upTo).changes;
+          if (upTo < last || keepDeferring) {
+            this.stmts.setState.run(key, String(upTo));
+            return upTo === last;
+          }
+          // Read and indexed up to the last row in this same transaction: from here the trigger indexes each new row.
+          this.sqlite.prepare(`DELETE FROM transcript_state WHERE key = ?`).run(key);
+          restoreTriggers(this.sqlite, key);
+          return true;
+        });
       }
     }
     return indexed;
@@ -406,7 +405,7 @@ export class TranscriptStore {
 
   /** Records problems on a file without moving its cursor (a file that cannot be read at all). */
   recordProblems(cursor: Omit<FileCursor, 'sessionId' | 'problemCount'>, problems: IngestProblem[]): void {
-    this.turn(() => this.sqlite.transaction(() => this.saveCursor(cursor, null, problems, false)).immediate());
+    this.write(() => this.saveCursor(cursor, null, problems, false));
   }
 
   /**
@@ -415,25 +414,23 @@ export class TranscriptStore {
    * rollup with it. Answers the sessions that moved.
    */
   reattribute(): string[] {
-    return this.turn(() =>
-      this.sqlite.transaction(() => {
-        const folders = this.folders();
-        // Sessions are attributed as they are read: while the folders stay the same, nothing can have moved.
-        const fingerprint = JSON.stringify(folders.map((f) => [f.id, f.path]).sort());
-        if (fingerprint === this.attributedFor) return [];
-        this.attributedFor = fingerprint;
-        const moved: string[] = [];
-        for (const row of this.stmts.attributable.all() as { id: string; cwd: string; project_id: string | null }[]) {
-          const project = projectIn(folders, row.cwd);
-          if (project === row.project_id) continue;
-          this.stmts.setProject.run(project, this.now(), row.id);
-          this.stmts.workspaceFollows.run({ project, now: this.now(), session: row.id });
-          this.moveUsage(row.id, project);
-          moved.push(row.id);
-        }
-        return moved;
-      }).immediate(),
-    );
+    return this.write(() => {
+      const folders = this.folders();
+      // Sessions are attributed as they are read: while the folders stay the same, nothing can have moved.
+      const fingerprint = JSON.stringify(folders.map((f) => [f.id, f.path]).sort());
+      if (fingerprint === this.attributedFor) return [];
+      this.attributedFor = fingerprint;
+      const moved: string[] = [];
+      for (const row of this.stmts.attributable.all() as { id: string; cwd: string; project_id: string | null }[]) {
+        const project = projectIn(folders, row.cwd);
+        if (project === row.project_id) continue;
+        this.stmts.setProject.run(project, this.now(), row.id);
+        this.stmts.workspaceFollows.run({ project, now: this.now(), session: row.id });
+        this.moveUsage(row.id, project);
+        moved.push(row.id);
+      }
+      return moved;
+    });
   }
 
   /** The zone usage days are counted in (as configured: an IANA name or `local`). */
@@ -453,16 +450,14 @@ export class TranscriptStore {
     const built = (this.stmts.state.get(ZONE_KEY) as { value: string } | undefined)?.value;
     if (built === effective) return false;
     this.sqlite.function('pitwall_usage_day', { deterministic: true }, (at: unknown) => this.day(Number(at)));
-    this.turn(() =>
-      this.sqlite.transaction(() => {
-        this.sqlite.exec(`UPDATE usage_records SET day = pitwall_usage_day(at) WHERE at IS NOT NULL`);
-        this.sqlite.exec(`DELETE FROM usage_daily`);
-        this.sqlite.exec(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses)
-          SELECT day, agent_kind, model, project_key, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), count(*)
-          FROM usage_records WHERE true GROUP BY day, agent_kind, model, project_key`);
-        this.stmts.setState.run(ZONE_KEY, effective);
-      }).immediate(),
-    );
+    this.write(() => {
+      this.sqlite.exec(`UPDATE usage_records SET day = pitwall_usage_day(at) WHERE at IS NOT NULL`);
+      this.sqlite.exec(`DELETE FROM usage_daily`);
+      this.sqlite.exec(`INSERT INTO usage_daily (day, agent_kind, model, project_key, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, responses)
+        SELECT day, agent_kind, model, project_key, sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cache_write_tokens), count(*)
+        FROM usage_records WHERE true GROUP BY day, agent_kind, model, project_key`);
+      this.stmts.setState.run(ZONE_KEY, effective);
+    });
     return true;
   }
 
