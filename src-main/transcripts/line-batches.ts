@@ -110,11 +110,7 @@ async function lastLine(request: LineRequest, parser: LineParser<unknown>, offse
     if (quiet) out.problems.push({ offset, reason: `the last line (${rest} bytes) has no newline and is not complete JSON: the file stopped changing before it was finished` });
     return offset;
   }
-  try {
-    parser.parseLine(value, lineContext(offset), request.state, out);
-  } catch (error) {
-    out.problems.push({ offset, reason: (error as Error).message });
-  }
+  readValueInto(parser, value, offset, request.state, out);
   return offset + tail.length;
 }
 
@@ -126,6 +122,11 @@ function parseLineInto(parser: LineParser<unknown>, text: string, offset: number
     out.problems.push({ offset, reason: `malformed JSON: ${(error as Error).message.slice(0, 200)}` });
     return;
   }
+  readValueInto(parser, value, offset, state, out);
+}
+
+/** Gives one line's JSON value to the parser; a value it cannot use becomes a problem at `offset`. */
+function readValueInto(parser: LineParser<unknown>, value: unknown, offset: number, state: unknown, out: ParseOutput): void {
   try {
     parser.parseLine(value, lineContext(offset), state, out);
   } catch (error) {
